@@ -1,0 +1,488 @@
+/**
+ * One client connection on an HTTP role (Perlbal::ClientHTTPBase). It reads requests with
+ * llhttp, hands each to the role of the service currently holding it (Perlbal "re-blesses"
+ * the object; here the role handler changes instead), and owns the parts every role shares:
+ * simple responses, keep-alive, request-body delivery with flow control, idle timeouts.
+ *
+ * Requests are handled strictly one at a time. llhttp may parse a pipelined request before
+ * the previous response is done; it then waits in a queue and reading pauses, so a client
+ * can never make the proxy buffer more than one read ahead.
+ */
+import type { Socket } from 'node:net';
+import { HttpHeaders } from '../http/http-headers.js';
+import { RequestReader, type RequestError, type RequestHead } from '../http/request-reader.js';
+import { simpleResponse } from '../http/simple-response.js';
+import { statusText } from '../../common/http/status-text.js';
+import { baseAsString, socketFd, type TrackedSocket } from '../socket-registry.js';
+import type { Service } from '../service/service.js';
+import type { CoreContext } from '../core-context.js';
+import { nowSeconds } from '../util/clock.js';
+
+/** Perlbal's READ_AHEAD_SIZE: stop reading a body nobody consumes past this. */
+const READ_AHEAD = 32 * 1024;
+/** How long a closing connection may linger to drain the client's unread bytes. */
+const CLOSE_LINGER_MS = 2000;
+
+/** Receives a request body. `data` returning false pauses reading until `resumeBody()`. */
+export interface BodySink {
+  data(chunk: Buffer): boolean;
+  end(): void;
+}
+
+interface PendingRequest {
+  head: RequestHead;
+  chunks: Buffer[];
+  buffered: number;
+  received: number;
+  complete: boolean;
+  sink: BodySink | null;
+  discard: boolean;
+}
+
+export class ClientHTTPBase implements TrackedSocket {
+  readonly core: CoreContext;
+  readonly socket: Socket;
+  readonly fd: number;
+  readonly createdAt = nowSeconds();
+  readonly peerIp: string;
+  readonly peerPort: number;
+  readonly localPort: number;
+  readonly isTls: boolean;
+  /** The service handling the current request (changes on selector hand-off). */
+  service: Service;
+  /** Set when the connection arrived on a selector (Perlbal selector_svc). */
+  selectorSvc: Service | null = null;
+  state = 'reading_headers';
+  reqHeaders: HttpHeaders | null = null;
+  resHeaders: HttpHeaders | null = null;
+  /** Per-request URI rewrite (Perlbal replacement_uri), used by index files and plugins. */
+  replacementUri: string | null = null;
+  /** Requests handled on this connection. */
+  requests = 0;
+  /** Epoch seconds of the last activity (Perlbal alive_time). */
+  aliveTime = nowSeconds();
+  /** Close after the current response (graceful shutdown). */
+  doDie = false;
+  /** Per-request scratch space for plugins (Perlbal $client->{scratch}). */
+  scratch: Record<string, unknown> = {};
+  /** Called when the connection closes, for roles holding resources (files, backends). */
+  onClose: (() => void) | null = null;
+  #closed = false;
+  #reader: RequestReader | null;
+  #queue: PendingRequest[] = [];
+  #current: PendingRequest | null = null;
+  #parsing: PendingRequest | null = null;
+  #sinkBlocked = false;
+  #readingPaused = false;
+  #noMoreRequests = false;
+  /** A request that could not be parsed behind the one in progress; answered after it. */
+  #pendingError: RequestError | null = null;
+  #drainWaiters: Array<() => void> = [];
+
+  constructor(core: CoreContext, service: Service, socket: Socket, isTls = false) {
+    this.core = core;
+    this.service = service;
+    this.socket = socket;
+    this.isTls = isTls;
+    this.fd = socketFd(socket);
+    this.peerIp = stripMappedV4(socket.remoteAddress ?? '');
+    this.peerPort = socket.remotePort ?? 0;
+    this.localPort = socket.localPort ?? 0;
+    this.#reader = new RequestReader({
+      onRequest: (head) => this.#onRequest(head),
+      onBody: (chunk) => this.#onBody(chunk),
+      onMessageComplete: () => this.#onMessageComplete(),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', this.#onData);
+    socket.on('drain', this.#onDrain);
+    socket.on('error', () => this.close('error'));
+    socket.on('close', () => this.close('remote_closure'));
+    socket.on('end', () => this.#onEnd());
+    core.sockets.add(this);
+    core.clients.add(this);
+  }
+
+  // ---- TrackedSocket --------------------------------------------------------------------
+
+  get perlbalClass(): string {
+    switch (this.service.role) {
+      case 'web_server':
+        return 'Perlbal::ClientHTTP';
+      case 'reverse_proxy':
+        return 'Perlbal::ClientProxy';
+      default:
+        return 'Perlbal::ClientHTTPBase';
+    }
+  }
+
+  get serviceName(): string {
+    return this.service.name;
+  }
+
+  get watchMask(): string {
+    if (this.#closed) return '';
+    const r = !this.#readingPaused;
+    const w = this.socket.writableLength > 0;
+    return r && w ? 'RW' : r ? 'R' : w ? 'W' : '';
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  asString(): string {
+    let s = baseAsString(this, `${this.peerIp}:${this.peerPort}`, this.#closed);
+    if (this.localPort) s += `: localport=${this.localPort}`;
+    s += `; reqs=${this.requests}; ${this.state}`;
+    const hd = this.reqHeaders;
+    if (hd) s += `; http://${hd.header('Host') || 'unknown'}${hd.uri}`;
+    return s;
+  }
+
+  // ---- reading --------------------------------------------------------------------------
+
+  #onData = (chunk: Buffer): void => {
+    this.aliveTime = nowSeconds();
+    const reader = this.#reader;
+    if (!reader || this.#noMoreRequests) return; // lingering close: discard
+    const err = reader.execute(chunk);
+    if (err) return this.#onBadRequest(err);
+    this.#pump();
+  };
+
+  #onRequest(head: RequestHead): void {
+    const p: PendingRequest = {
+      head,
+      chunks: [],
+      buffered: 0,
+      received: 0,
+      complete: false,
+      sink: null,
+      discard: false,
+    };
+    this.#parsing = p;
+    this.#queue.push(p);
+    if (head.upgrade) this.#noMoreRequests = true;
+  }
+
+  #onBody(chunk: Buffer): void {
+    const p = this.#parsing;
+    if (!p) return;
+    p.received += chunk.length;
+    if (p.discard) return;
+    if (p.sink) {
+      if (!p.sink.data(chunk)) {
+        this.#sinkBlocked = true;
+        this.#updateReading();
+      }
+      return;
+    }
+    p.chunks.push(chunk);
+    p.buffered += chunk.length;
+    if (p.buffered > READ_AHEAD) this.#updateReading();
+  }
+
+  #onMessageComplete(): void {
+    const p = this.#parsing;
+    if (!p) return;
+    p.complete = true;
+    if (p.sink) p.sink.end();
+  }
+
+  /** Start the next queued request if none is in progress. */
+  #pump(): void {
+    if (this.#current || this.#closed) return this.#updateReading();
+    const next = this.#queue.shift();
+    if (!next) return this.#updateReading();
+    this.#current = next;
+    this.reqHeaders = next.head.headers;
+    this.resHeaders = null;
+    this.requests++;
+    this.core.noteRequest();
+    this.#updateReading();
+    this.core.roleHandler(this.service.role).handleRequest(this);
+  }
+
+  #updateReading(): void {
+    if (this.#closed) return;
+    const cur = this.#current;
+    const pause =
+      this.#queue.length > 0 ||
+      this.#sinkBlocked ||
+      (cur !== null && cur.sink === null && !cur.discard && cur.buffered > READ_AHEAD);
+    if (pause && !this.#readingPaused) {
+      this.#readingPaused = true;
+      this.socket.pause();
+    } else if (!pause && this.#readingPaused) {
+      this.#readingPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  #onEnd(): void {
+    // The client half-closed. Finish what is in progress, then close.
+    this.#noMoreRequests = true;
+    const cur = this.#current;
+    // A body cut short can never complete: close now, as Perlbal does on EOF mid-body.
+    if (!cur || (!cur.complete && cur.head.contentLength !== 0)) this.close('remote_closure');
+  }
+
+  /**
+   * An unparseable request gets a 400 (or 413/431) and a close; Perlbal closed silently,
+   * which left developers guessing (docs/compatibility.md). A request still in progress
+   * ahead of it is answered first.
+   */
+  #onBadRequest(err: RequestError): void {
+    this.#noMoreRequests = true;
+    this.#queue = [];
+    this.core.log('debug', `bad request from ${this.peerIp}: ${err.code}`);
+    if (this.#current) {
+      this.#pendingError = err;
+      return this.#updateReading();
+    }
+    this.#answerBadRequest(err);
+  }
+
+  #answerBadRequest(err: RequestError): void {
+    this.reqHeaders = null;
+    this.sendResponse(err.status, err.message, { close: true, statusText: statusText(err.status) });
+  }
+
+  // ---- request body ---------------------------------------------------------------------
+
+  /** The current request's head facts (content length, chunked). */
+  get request(): RequestHead | null {
+    return this.#current?.head ?? null;
+  }
+
+  /** Body bytes received so far for the current request. */
+  get bodyReceived(): number {
+    return this.#current?.received ?? 0;
+  }
+
+  /** Whether the whole current request (body included) has arrived. */
+  get requestComplete(): boolean {
+    return this.#current?.complete ?? false;
+  }
+
+  /** Deliver the current request's body to `sink` (buffered bytes first). */
+  readBody(sink: BodySink): void {
+    const p = this.#current;
+    if (!p) return;
+    p.sink = sink;
+    const chunks = p.chunks;
+    p.chunks = [];
+    p.buffered = 0;
+    for (const c of chunks) {
+      if (!sink.data(c)) this.#sinkBlocked = true;
+    }
+    if (p.complete) sink.end();
+    this.#updateReading();
+  }
+
+  /** A sink that returned false is ready for more. */
+  resumeBody(): void {
+    this.#sinkBlocked = false;
+    this.#updateReading();
+  }
+
+  /** Drop the current request's body (it is still framed by llhttp, so keep-alive is safe). */
+  discardBody(): void {
+    const p = this.#current;
+    if (!p) return;
+    p.discard = true;
+    p.chunks = [];
+    p.buffered = 0;
+    this.#updateReading();
+  }
+
+  // ---- writing --------------------------------------------------------------------------
+
+  /** Write bytes; false means the socket buffer is full (wait with `onDrain`). */
+  write(data: Buffer | string): boolean {
+    if (this.#closed) return false;
+    this.aliveTime = nowSeconds();
+    return this.socket.write(data);
+  }
+
+  /** Run `fn` once the socket buffer has drained. */
+  onDrain(fn: () => void): void {
+    if (this.socket.writableLength === 0 || this.#closed) return fn();
+    this.#drainWaiters.push(fn);
+  }
+
+  #onDrain = (): void => {
+    this.aliveTime = nowSeconds();
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w();
+  };
+
+  /** Bytes written by us but not yet taken by the kernel. */
+  get writeBufferSize(): number {
+    return this.socket.writableLength;
+  }
+
+  /**
+   * Perlbal setup_keepalive: decide keep-alive for `res` and set Connection / Keep-Alive.
+   * The selector's persist_client governs selector-routed requests; the Keep-Alive timeout
+   * is the handling service's. A body we have not fully read forbids keep-alive.
+   */
+  setupKeepalive(res: HttpHeaders, override?: boolean): void {
+    res.setVersion('1.0');
+    const svc = this.selectorSvc ?? this.service;
+    const persist = override ?? svc.settings.persistClient;
+    const req = this.reqHeaders;
+    const cur = this.#current;
+    const bodyUnread = cur !== null && !cur.complete && cur.head.contentLength !== 0;
+    if (persist && req && !bodyUnread && !this.#noMoreRequests && req.reqKeepAlive(res)) {
+      const timeout = this.service.settings.persistClientIdleTimeout;
+      res.setHeader('Connection', 'keep-alive');
+      res.setHeader('Keep-Alive', timeout ? `timeout=${timeout}, max=100` : undefined);
+    } else {
+      res.setHeader('Connection', 'close');
+      res.setHeader('Keep-Alive', undefined);
+    }
+  }
+
+  /**
+   * Perlbal _simple_response / send_response: a small HTML response. `close` forces
+   * `Connection: close` (used where Perlbal would have closed silently).
+   */
+  sendResponse(code: number, msg?: string, opts: { close?: boolean; statusText?: string } = {}): void {
+    const { head, body } = simpleResponse(code, msg, this.service.settings.serverTokens, opts.statusText);
+    if (opts.close) this.#noMoreRequests = true;
+    this.setupKeepalive(head);
+    this.resHeaders = head;
+    this.state = 'xfer_resp';
+    const isHead = this.reqHeaders?.method === 'HEAD';
+    const headStr = head.toString();
+    this.write(body && !isHead ? headStr + body : headStr);
+    this.responseDone();
+  }
+
+  /** Perlbal send_full_response: given headers and body, plus Content-Length, Server, keep-alive. */
+  sendFullResponse(code: number, headers: Array<[string, string]>, body: string): void {
+    const res = HttpHeaders.newResponse(code);
+    for (const [k, v] of headers) res.setHeader(k, v);
+    if (code === 204 || code === 304) res.setHeader('Content-Length', undefined);
+    else res.setHeader('Content-Length', Buffer.byteLength(body));
+    if (this.service.settings.serverTokens) res.setHeader('Server', 'Perlbal');
+    this.setupKeepalive(res);
+    this.resHeaders = res;
+    this.state = 'xfer_resp';
+    const isHead = this.reqHeaders?.method === 'HEAD';
+    this.write(isHead || code === 204 || code === 304 ? res.toString() : res.toString() + body);
+    this.responseDone();
+  }
+
+  /**
+   * Perlbal http_response_sent: the response is fully written (queued to the socket). Keep
+   * the connection for the next request, or close it.
+   */
+  responseDone(): void {
+    if (this.#closed) return;
+    const res = this.resHeaders;
+    const cur = this.#current;
+    const keep =
+      res !== null &&
+      res.resKeepAlive(this.reqHeaders) &&
+      !this.doDie &&
+      !this.#noMoreRequests &&
+      cur !== null &&
+      (cur.complete || cur.head.contentLength === 0);
+    if (!keep) {
+      const err = this.#pendingError;
+      this.#pendingError = null;
+      this.#current = null;
+      if (err) return this.#answerBadRequest(err);
+      return this.#closeAfterWrite();
+    }
+    if (cur && cur.sink === null) cur.discard = true;
+    this.#current = null;
+    this.#resetForNextRequest();
+    this.#pump();
+  }
+
+  #resetForNextRequest(): void {
+    this.replacementUri = null;
+    this.reqHeaders = null;
+    this.resHeaders = null;
+    this.scratch = {};
+    this.#sinkBlocked = false;
+    this.state = 'persist_wait';
+    const sel = this.selectorSvc;
+    if (sel && !sel.hooks.run('return_to_base', this)) this.service = sel;
+  }
+
+  /** Perlbal adopt_base_client: a selector hands this client to `svc`. */
+  adoptBy(svc: Service): void {
+    this.service = svc;
+    this.core.roleHandler(svc.role).handleRequest(this);
+  }
+
+  // ---- closing and timeouts -------------------------------------------------------------
+
+  /** End after pending writes flush, discarding what the client still sends for a moment. */
+  #closeAfterWrite(): void {
+    this.#noMoreRequests = true;
+    this.state = 'closed';
+    this.#detach();
+    this.socket.end();
+    const t = setTimeout(() => this.socket.destroy(), CLOSE_LINGER_MS);
+    t.unref();
+    this.socket.once('close', () => clearTimeout(t));
+  }
+
+  /** Close now (Perlbal close($reason)). */
+  close(reason = 'close'): void {
+    if (this.#closed) {
+      this.socket.destroy();
+      return;
+    }
+    this.core.log('debug', `closing client ${this.peerIp}:${this.peerPort}: ${reason}`);
+    this.state = 'closed';
+    this.#detach();
+    this.socket.destroy();
+  }
+
+  #detach(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.core.sockets.delete(this);
+    this.core.clients.delete(this);
+    this.#reader?.close();
+    this.#reader = null;
+    this.#queue = [];
+    const onClose = this.onClose;
+    this.onClose = null;
+    if (onClose) onClose();
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Perlbal max_idle_time: persist_client_idle_timeout while waiting, else idle_timeout. */
+  maxIdleTime(): number {
+    const s = this.service.settings;
+    return this.state === 'persist_wait' ? s.persistClientIdleTimeout : s.idleTimeout;
+  }
+
+  /** Called by the core's sweep; closes with no response, as Perlbal does. */
+  checkIdle(now: number): void {
+    const limit = this.maxIdleTime();
+    if (limit > 0 && now - this.aliveTime > limit) this.close('perlbal_timeout');
+  }
+
+  /** Graceful shutdown: idle keep-alive connections close now, busy ones after their response. */
+  dieGracefully(): void {
+    if (this.state === 'persist_wait' && !this.#current) return this.close('graceful_shutdown');
+    this.doDie = true;
+  }
+}
+
+/** `::ffff:127.0.0.1` -> `127.0.0.1` (dual-stack listeners report IPv4 peers this way). */
+function stripMappedV4(ip: string): string {
+  return ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+}

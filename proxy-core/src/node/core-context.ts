@@ -1,0 +1,30 @@
+/**
+ * What connections and roles may ask of the core. Kept as an interface so that clients,
+ * roles and plugins depend on this small surface rather than on ProxyCore itself.
+ */
+import type { SocketRegistry } from './socket-registry.js';
+import type { ClientHTTPBase } from './client/client-http-base.js';
+import type { Service } from './service/service.js';
+import type { ConfigModel } from '../common/config/model.js';
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'crit';
+
+/** A role's request entry point (Perlbal's handle_request of the blessed class). */
+export interface RoleHandler {
+  handleRequest(client: ClientHTTPBase): void;
+}
+
+export interface CoreContext {
+  readonly sockets: SocketRegistry;
+  /** Live HTTP client connections (swept for idle timeouts). */
+  readonly clients: Set<ClientHTTPBase>;
+  /** The running config (deep-frozen). */
+  readonly model: ConfigModel;
+  /** The effective MIME table (built-in plus MIME commands). */
+  readonly mime: Readonly<Record<string, string>>;
+  log(level: LogLevel, message: string): void;
+  /** Count one parsed request head (Perlbal $Perlbal::reqs, shown by `proc`). */
+  noteRequest(): void;
+  roleHandler(role: string | null): RoleHandler;
+  service(name: string): Service | undefined;
+}

@@ -1,0 +1,32 @@
+/**
+ * The only module runtime plugins import (house style B5). A plugin has two scopes, as in
+ * Perlbal: `load` once when the config LOADs it, and `register` per service listed in
+ * `SET plugins`. Both may return a cleanup function, run on UNLOAD / unregister. Plugins
+ * attach behaviour through the service's hooks, whose names are Perlbal's.
+ * The config side of a plugin (its commands, tunables, setters) lives in common/config.
+ */
+export type { ClientHTTPBase, BodySink } from '../client/client-http-base.js';
+export type { Service, SelectorFn } from '../service/service.js';
+export type { HookRegistry, HandlerHookName, ObserverHookName } from '../hooks/hook-registry.js';
+export type { CoreContext, LogLevel } from '../core-context.js';
+export { HttpHeaders } from '../http/http-headers.js';
+export { adoptClient } from '../roles/selector.js';
+
+import type { Service } from '../service/service.js';
+import type { CoreContext } from '../core-context.js';
+
+export type Cleanup = () => void;
+
+export interface PerlbalPlugin {
+  /** Canonical lower-case name, as in `LOAD vhosts` / `SET plugins = vhosts`. */
+  readonly name: string;
+  /** LOAD: global set-up (Perlbal Plugin->load). */
+  load?(core: CoreContext): Cleanup | void;
+  /** SET plugins: per-service set-up (Perlbal Plugin->register). Owner name for hooks = `name`. */
+  register?(svc: Service, core: CoreContext): Cleanup | void;
+  /**
+   * Management commands that report plugin state (Perlbal manage_command.<verb> hooks that
+   * print, like Stats' `stats`): verb -> output lines including the final `.`.
+   */
+  readonly manageCommands?: Readonly<Record<string, (line: string, core: CoreContext) => string[]>>;
+}

@@ -1,0 +1,75 @@
+/**
+ * Config files at start-up, against the real Perlbal 1.80: the configs Perlbal refuses, we
+ * refuse too (with a diagnostic naming the line), and the ones it runs, we run.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkConfig } from '../../proxy-core/src/common/config/index.js';
+import { nodeEnv } from '../../proxy-core/src/node/node-env.js';
+import { havePerlbal, instantiate, PERLBAL_BIN } from './harness.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-startup-'));
+fs.mkdirSync(path.join(dir, 'docroot'));
+
+/** Run the real Perlbal until its management port answers (started) or it exits (refused). */
+async function perlbalStarts(text: string, mgmtPort: number): Promise<boolean> {
+  const file = path.join(dir, `c${Math.random().toString(36).slice(2)}.conf`);
+  fs.writeFileSync(file, text);
+  const child = spawn(PERLBAL_BIN, [`--config=${file}`], { stdio: 'ignore' });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  try {
+    for (let i = 0; i < 100 && !exited; i++) {
+      const up = await new Promise<boolean>((resolve) => {
+        const s = net.connect(mgmtPort, '127.0.0.1');
+        s.once('connect', () => (s.destroy(), resolve(true)));
+        s.once('error', () => resolve(false));
+      });
+      if (up) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
+  } finally {
+    if (!exited) child.kill('SIGKILL');
+  }
+}
+
+const MGMT = 'CREATE SERVICE mgmt\n  SET role = management\n  SET listen = 127.0.0.1:{{port:mgmt}}\nENABLE mgmt\n';
+
+const CASES: Array<[string, string]> = [
+  ['a valid web server', `CREATE SERVICE w\n  SET role = web_server\n  SET docroot = ${dir}/docroot\nENABLE w\n${MGMT}`],
+  ['a missing docroot', `CREATE SERVICE w\n  SET role = web_server\n  SET docroot = ${dir}/nope\n${MGMT}`],
+  ['an unknown tunable', `CREATE SERVICE w\n  SET role = web_server\n  SET dirindexin = on\n${MGMT}`],
+  ['a tunable of another role', `CREATE SERVICE w\n  SET role = web_server\n  SET persist_backend = on\n${MGMT}`],
+  ['a bad boolean', `CREATE SERVICE w\n  SET role = web_server\n  SET dirindexing = maybe\n${MGMT}`],
+  ['a bad size', `CREATE POOL p\nCREATE SERVICE r\n  SET role = reverse_proxy\n  SET buffer_size = 10q\n${MGMT}`],
+  ['an unknown pool key (silent in Perlbal)', `CREATE POOL p\n  SET p.frob = 1\n${MGMT}`],
+  ['a context-less SET', `SET listen = 1\n${MGMT}`],
+  ['an unknown command', `FROBNICATE\n${MGMT}`],
+  ['a pool that does not exist', `CREATE SERVICE r\n  SET role = reverse_proxy\n  SET pool = nope\n${MGMT}`],
+  ['a VHOST before LOAD vhosts', `CREATE SERVICE s\n  SET role = selector\n  VHOST a = b\n${MGMT}`],
+  ['vhosts on a web_server', `LOAD vhosts\nCREATE SERVICE w\n  SET role = web_server\n  SET plugins = vhosts\n${MGMT}`],
+  ['a quoted balance_method', `CREATE POOL p\n  SET balance_method = 'random'\n${MGMT}`],
+  ['a lower-case LOAD of a CamelCase plugin', `LOAD accesscontrol\n${MGMT}`],
+  ['LOAD AccessControl', `LOAD AccessControl\n${MGMT}`],
+  ['a selector with vhosts', `LOAD vhosts\nCREATE SERVICE s\n  SET role = selector\n  SET listen = 127.0.0.1:{{port:s}}\n  SET plugins = vhosts\n  VHOST *.x.test = s\nENABLE s\n${MGMT}`],
+  ['a pool with nodes and a proxy', `CREATE POOL p\n  POOL p ADD 127.0.0.1:9\nCREATE SERVICE r\n  SET role = reverse_proxy\n  SET pool = p\n  SET persist_backend = on\n${MGMT}`],
+  ['SERVER aio_mode = linux', `SERVER aio_mode = linux\n${MGMT}`],
+  ['an unknown SERVER key', `SERVER frob = 1\n${MGMT}`],
+  ['DISABLE of a management service', `${MGMT}DISABLE mgmt\n`],
+];
+
+describe.runIf(havePerlbal())('start-up vs Perlbal 1.80', () => {
+  it.each(CASES)('%s: both start, or both refuse', async (_name, template) => {
+    const { text, ports } = await instantiate(template);
+    const ours = checkConfig(text, nodeEnv(process.env, dir));
+    const errors = ours.diagnostics.filter((d) => d.severity === 'error');
+    const theirs = await perlbalStarts(text, ports.get('mgmt')!);
+    expect(errors.length === 0, errors.map((e) => e.message).join('; ')).toBe(theirs);
+    for (const e of errors) expect(e.span.line).toBeGreaterThan(0);
+  });
+});

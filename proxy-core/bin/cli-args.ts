@@ -1,0 +1,49 @@
+/**
+ * Command-line options, parsed the way Perl's Getopt::Long parses Perlbal's: long options
+ * with `=` or a separate value, single-dash forms, and unique abbreviations (`--conf`, `-c`,
+ * `-d`, `-h`, `-v`).
+ */
+export interface CliOptions {
+  config?: string;
+  daemon: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export const USAGE = `Usage: perlbal-desktop [OPTIONS]
+  --config=FILE, -c FILE   run this Perlbal config (default: the bundled resources/perlbal.conf)
+  --daemon, -d             detach and run in the background
+  --help, -h               show this help
+  --version, -v            show the version
+
+Perlbal Desktop runs a Perlbal 1.80 config: the same commands, services, plugins and
+management port. Docs: README.md and docs/ in the repository.
+`;
+
+const NAMES = ['config', 'daemon', 'help', 'version'] as const;
+type Name = (typeof NAMES)[number];
+
+function resolveName(given: string): Name | null {
+  const hits = NAMES.filter((n) => n.startsWith(given));
+  return hits.length === 1 ? hits[0]! : NAMES.includes(given as Name) ? (given as Name) : null;
+}
+
+export function parseArgs(argv: string[]): CliOptions | { error: string } {
+  const opts: CliOptions = { daemon: false, help: false, version: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--?([a-z]+)(?:=(.*))?$/.exec(arg);
+    if (!m) return { error: `Unknown argument: ${arg}` };
+    const name = resolveName(m[1]!);
+    if (!name) return { error: `Unknown option: ${m[1]}` };
+    if (name === 'config') {
+      const value = m[2] ?? argv[++i];
+      if (value === undefined || value === '') return { error: 'Option config requires an argument' };
+      opts.config = value;
+      continue;
+    }
+    if (m[2] !== undefined) return { error: `Option ${name} does not take an argument` };
+    opts[name] = true;
+  }
+  return opts;
+}

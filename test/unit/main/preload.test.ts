@@ -1,0 +1,43 @@
+/**
+ * The preload exposes exactly one small, frozen object (house style B3).
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { freshFakeElectron, type FakeElectron } from './fake-electron.js';
+
+vi.mock('electron', async () => (await import('./fake-electron.js')).createFakeElectron());
+
+let electron: FakeElectron;
+
+beforeEach(() => {
+  electron = freshFakeElectron();
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+function exposed(): [string, unknown] {
+  expect(electron.contextBridge.exposeInMainWorld).toHaveBeenCalledTimes(1);
+  return electron.contextBridge.exposeInMainWorld.mock.calls[0] as unknown as [string, unknown];
+}
+
+describe('preload', () => {
+  it('exposes only window.perlbalDesktop = { version }, frozen', async () => {
+    await import('../../../main/src/preload.js');
+    const [key, bridge] = exposed();
+    expect(key).toBe('perlbalDesktop');
+    expect(Object.keys(bridge as object)).toEqual(['version']);
+    expect(Object.isFrozen(bridge)).toBe(true);
+  });
+
+  it('reports the version baked in at build time', async () => {
+    vi.stubGlobal('__PERLBAL_DESKTOP_VERSION__', '1.2.3');
+    await import('../../../main/src/preload.js');
+    expect(exposed()[1]).toEqual({ version: '1.2.3' });
+  });
+
+  it('falls back to a dev version when run unbundled', async () => {
+    await import('../../../main/src/preload.js');
+    expect(exposed()[1]).toEqual({ version: '0.0.0-dev' });
+  });
+});

@@ -1,7 +1,7 @@
 /**
- * Type checks of the desktop side: main (with its tests and the build config) under tsc, and the
- * renderer under svelte-check. proxy-core is covered by the root tsc in `npm run typecheck` and by
- * its own tsconfig; it is not re-run here, so work in progress there cannot hide these results.
+ * Type checks, so that `npm test` fails on a type error: the whole node side (proxy-core, main,
+ * tests, bench and scripts, with the root tsconfig), main on its own tsconfig, and the renderer
+ * under svelte-check.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -38,6 +38,10 @@ describe('typecheck', () => {
       include: string[];
     };
     expect(root.include).toContain('main/src/**/*.ts');
+  });
+
+  it('the node side (proxy-core, tests, main) type-checks', { timeout: 120_000 }, async () => {
+    await check([binOf('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
   });
 
   it('main, its tests and the build config type-check', { timeout: 90_000 }, async () => {

@@ -1,0 +1,240 @@
+#!/usr/bin/env node
+// Benchmark: Perlbal Desktop against the real Perlbal 1.80 and nginx, serving the same files
+// on loopback, driven by wrk in the same run. Prints req/s, p50/p99 latency, CPU and peak RSS,
+// with the ratios ours/Perlbal and ours/nginx. Needs Debian's perlbal, nginx and wrk:
+//   apt-get install -y perlbal libstring-crc32-perl nginx-light wrk
+// and a built core (`npm ci` builds it). Usage:
+//   node bench/run.mjs [--duration 10] [--warmup 3] [--reps 3] [--connections 50] [--only web-1k,web-1m]
+// Servers are pinned to CPU 0 and wrk to CPU 1 when `taskset` exists; runs are interleaved.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort, processStats, median, fmt } from './lib.mjs';
+import { SCENARIOS } from './scenarios.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = parseArgs(process.argv.slice(2));
+const haveTaskset = spawnSync('which', ['taskset']).status === 0;
+
+function parseArgs(argv) {
+  const o = { duration: 10, warmup: 3, reps: 3, connections: 50, only: null };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i].replace(/^--/, '');
+    const v = argv[++i];
+    if (k === 'only') o.only = v.split(',');
+    else if (k in o) o[k] = Number(v);
+    else throw new Error(`unknown option --${k}`);
+  }
+  return o;
+}
+
+function need(bin) {
+  if (spawnSync('which', [bin]).status !== 0) {
+    console.error(`bench: '${bin}' is missing. apt-get install -y perlbal libstring-crc32-perl nginx-light wrk`);
+    process.exit(2);
+  }
+}
+
+function pinned(cpu, cmd, argv) {
+  return haveTaskset ? ['taskset', ['-c', String(cpu), cmd, ...argv]] : [cmd, argv];
+}
+
+/** Start a server process and wait until `port` accepts connections. */
+async function startServer(name, cmd, argv, port, opts = {}) {
+  const [c, a] = pinned(0, cmd, argv);
+  const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  try {
+    await waitForPort(port, 10_000);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`${name} did not start: ${e.message}\n${log}`, { cause: e });
+  }
+  return { name, child, log: () => log };
+}
+
+/** The pid doing the work (nginx: its single worker, child of the master). */
+function workerPid(server) {
+  if (server.name !== 'nginx') return server.child.pid;
+  const kids = spawnSync('pgrep', ['-P', String(server.masterPid)]).stdout.toString().trim().split('\n');
+  return Number(kids[0]) || server.masterPid;
+}
+
+function runWrk(url, extraArgs) {
+  const [c, a] = pinned(1, 'wrk', ['-t1', `-c${args.connections}`, `-d${args.duration}s`, '--latency', ...extraArgs, url]);
+  const r = spawnSync(c, a, { encoding: 'utf8' });
+  const out = r.stdout;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const lat = (p) => {
+    const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    if (!m) return NaN;
+    const n = Number(m[1]);
+    return m[2] === 'us' ? n / 1000 : m[2] === 's' ? n * 1000 : n;
+  };
+  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(out)?.[0] ?? '';
+  return { rps, p50: lat(50), p99: lat(99), errors, raw: out };
+}
+
+/** One wrk run against `server`, with the server's CPU use over the run. */
+function measureOnce(server, scenario) {
+  const pid = workerPid(server);
+  const before = processStats(pid);
+  const t0 = process.hrtime.bigint();
+  const w = runWrk(scenario.url(server), scenario.wrkArgs);
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const after = processStats(pid);
+  return { ...w, cpuPct: ((after.cpuSeconds - before.cpuSeconds) / secs) * 100, rssPeakMiB: after.peakRssKiB / 1024 };
+}
+
+function summarise(server, reps) {
+  return {
+    rps: median(reps.map((r) => r.rps)),
+    p50: median(reps.map((r) => r.p50)),
+    p99: median(reps.map((r) => r.p99)),
+    cpuPct: median(reps.map((r) => r.cpuPct)),
+    rssPeakMiB: Math.max(...reps.map((r) => r.rssPeakMiB)),
+    idleRssMiB: server.idleRssMiB,
+    errors: reps.map((r) => r.errors).filter(Boolean).join('; '),
+  };
+}
+
+/**
+ * Runs are interleaved (ours, Perlbal, nginx, ours, ...) so that a burst of load from
+ * elsewhere on a shared machine hits every server alike and the ratios stay meaningful.
+ */
+function measureScenario(servers, scenario) {
+  const targets = servers.filter((s) => scenario.servers.includes(s.name));
+  for (const s of targets) runWrk(scenario.url(s), [...scenario.wrkArgs, '-d', `${args.warmup}s`]);
+  const reps = new Map(targets.map((s) => [s.name, []]));
+  for (let i = 0; i < args.reps; i++) {
+    for (const s of targets) {
+      process.stderr.write(`bench: ${scenario.name} ${s.name} run ${i + 1}/${args.reps}\n`);
+      reps.get(s.name).push(measureOnce(s, scenario));
+    }
+  }
+  return Object.fromEntries(targets.map((s) => [s.name, summarise(s, reps.get(s.name))]));
+}
+
+async function main() {
+  for (const b of ['wrk', 'nginx', 'perlbal']) need(b);
+  const bin = path.join(root, 'proxy-core', 'bin', 'perlbal-desktop.js');
+  if (!fs.existsSync(path.join(root, 'proxy-core', 'dist', 'bin', 'perlbal.js'))) {
+    console.error('bench: build the core first (npm ci, or npm run build:core)');
+    process.exit(2);
+  }
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pbd-bench-'));
+  // nginx's worker drops to an unprivileged user when started as root: let it read the files.
+  fs.chmodSync(work, 0o755);
+  const scenarios = SCENARIOS.filter((s) => !args.only || args.only.includes(s.name));
+  const env = { work, root };
+  for (const s of scenarios) s.prepare?.(env);
+  const servers = [];
+  const results = {};
+  try {
+    for (const kind of ['ours', 'perlbal', 'nginx']) {
+      const port = await freePort();
+      const mgmt = await freePort();
+      const server = await launch(kind, port, mgmt, env, bin);
+      server.port = port;
+      servers.push(server);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    for (const s of servers) s.idleRssMiB = processStats(workerPid(s)).rssKiB / 1024;
+    for (const sc of scenarios) results[sc.name] = measureScenario(servers, sc);
+  } finally {
+    for (const s of servers) {
+      s.child.kill('SIGKILL');
+      if (s.masterPid) spawnSync('kill', ['-9', String(s.masterPid)]);
+    }
+  }
+  report(results, scenarios);
+  const out = path.join(root, 'bench', 'results');
+  fs.mkdirSync(out, { recursive: true });
+  const file = path.join(out, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify({ machine: machine(), args, results }, null, 2));
+  console.log(`\nraw results: ${path.relative(root, file)}`);
+}
+
+async function launch(kind, port, mgmt, env, bin) {
+  const docroot = path.join(env.work, 'docroot');
+  if (kind === 'ours' || kind === 'perlbal') {
+    const conf = path.join(env.work, `${kind}.conf`);
+    fs.writeFileSync(
+      conf,
+      `SERVER aio_mode = ${kind === 'perlbal' ? 'ioaio' : 'none'}\n` +
+        `CREATE SERVICE web\n  SET role = web_server\n  SET listen = 127.0.0.1:${port}\n  SET docroot = ${docroot}\n  SET persist_client = on\nENABLE web\n` +
+        `CREATE SERVICE mgmt\n  SET role = management\n  SET listen = 127.0.0.1:${mgmt}\nENABLE mgmt\n`,
+    );
+    if (kind === 'ours') return startServer('ours', process.execPath, [bin, '--config', conf], port);
+    return startServer('perlbal', 'perlbal', [`--config=${conf}`], port);
+  }
+  const prefix = path.join(env.work, 'nginx');
+  fs.mkdirSync(path.join(prefix, 'logs'), { recursive: true });
+  const conf = path.join(prefix, 'nginx.conf');
+  fs.writeFileSync(
+    conf,
+    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;\ndaemon off;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/logs/error.log;\n` +
+      `events { worker_connections 4096; }\n` +
+      `http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; keepalive_timeout 65;\n` +
+      `  types { text/plain txt; application/octet-stream bin; }\n` +
+      `  server { listen 127.0.0.1:${port}; root ${docroot}; } }\n`,
+  );
+  const s = await startServer('nginx', 'nginx', ['-p', prefix, '-c', conf], port);
+  s.masterPid = s.child.pid;
+  return s;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    pinned: haveTaskset,
+    date: new Date().toISOString(),
+  };
+}
+
+function report(results, scenarios) {
+  const m = machine();
+  console.log(`\nmachine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ${m.os}, Node ${m.node}${m.pinned ? ', server on CPU 0, wrk on CPU 1' : ''}`);
+  console.log(`wrk -t1 -c${args.connections} -d${args.duration}s, keep-alive unless stated; median of ${args.reps} runs after a ${args.warmup}s warm-up\n`);
+  const head = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU %', 'idle/peak RSS MiB', 'x Perlbal', 'x nginx'];
+  const rows = [head];
+  for (const s of scenarios) {
+    const r = results[s.name] ?? {};
+    for (const kind of ['ours', 'perlbal', 'nginx']) {
+      const x = r[kind];
+      if (!x) continue;
+      rows.push([
+        s.name,
+        kind,
+        fmt(x.rps, 0),
+        fmt(x.p50, 2),
+        fmt(x.p99, 2),
+        fmt(x.cpuPct, 0),
+        `${fmt(x.idleRssMiB, 0)} / ${fmt(x.rssPeakMiB, 0)}`,
+        r.perlbal ? fmt(x.rps / r.perlbal.rps, 2) : '',
+        r.nginx ? fmt(x.rps / r.nginx.rps, 2) : '',
+      ]);
+      if (x.errors) rows.push(['', '', `errors: ${x.errors}`]);
+    }
+  }
+  const widths = head.map((_, i) => Math.max(...rows.map((row) => String(row[i] ?? '').length)));
+  for (const row of rows) console.log(row.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  '));
+  for (const s of scenarios) {
+    if (!s.target) continue;
+    const r = results[s.name];
+    if (!r?.ours) continue;
+    const verdicts = s.target(r).map(([what, ok]) => `${ok ? 'met' : 'MISSED'}: ${what}`);
+    console.log(`${s.name}: ${verdicts.join('; ')}`);
+  }
+}
+
+await main();

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { startCore } from '../../helpers/start-core.js';
 import { header, rawOne, RawConnection } from '../../helpers/raw-http.js';
 import { makeDocroot, webConf } from '../../fixtures/docroot/build.js';
+import { openFilesUnder, until } from '../../helpers/open-files.js';
 
 const MiB = 1024 * 1024;
 
@@ -32,24 +33,7 @@ function patterned(size: number): Buffer {
 
 const sha = (b: Buffer): string => crypto.createHash('sha256').update(b).digest('hex');
 
-function openFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(dir)) out.push(target);
-    } catch {
-      // closed meanwhile
-    }
-  }
-  return out;
-}
 
-async function until(cond: () => boolean, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  return cond();
-}
 
 describe('large files', () => {
   it('a 32 MiB file arrives complete and in order', async () => {

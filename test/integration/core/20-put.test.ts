@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { startCore } from '../../helpers/start-core.js';
 import { header, rawOne, RawConnection } from '../../helpers/raw-http.js';
 import { listTree, makeDocroot, webConf } from '../../fixtures/docroot/build.js';
+import { openFilesUnder, until } from '../../helpers/open-files.js';
 
 const MGMT =
   'CREATE SERVICE mgmt\n SET role = management\n SET listen = 127.0.0.1:0\nENABLE mgmt\n';
@@ -30,25 +31,7 @@ const put = (uri: string, body: string | Buffer, extra = ''): Buffer =>
 const md5 = (s: string | Buffer): string => crypto.createHash('md5').update(s).digest('base64');
 const umask = process.umask();
 
-/** Descriptors this process holds open on files below `dir`. */
-function openFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const fd of fs.readdirSync('/proc/self/fd')) {
-    try {
-      const target = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      if (target.startsWith(dir)) out.push(target);
-    } catch {
-      // closed while we looked
-    }
-  }
-  return out;
-}
 
-async function until(cond: () => boolean, ms = 3000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-  return cond();
-}
 
 describe('PUT (t/20)', () => {
   it('writes the file and answers 200', async () => {

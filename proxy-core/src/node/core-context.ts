@@ -6,6 +6,7 @@ import type { SocketRegistry } from './socket-registry.js';
 import type { ClientHTTPBase } from './client/client-http-base.js';
 import type { Service } from './service/service.js';
 import type { ConfigModel } from '../common/config/model.js';
+import type { RequestRecord } from '../common/request-record.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'crit';
 
@@ -27,4 +28,7 @@ export interface CoreContext {
   noteRequest(): void;
   roleHandler(role: string | null): RoleHandler;
   service(name: string): Service | undefined;
+  /** True while someone listens for request records (traces are built only then). */
+  readonly recording: boolean;
+  emitRecord(record: RequestRecord): void;
 }

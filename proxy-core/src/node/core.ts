@@ -18,11 +18,16 @@ import {
   type ConfigModel,
 } from '../common/config/index.js';
 import { PerlbalError } from '../common/errors.js';
+import type { RequestRecord } from '../common/request-record.js';
 import { ClientHTTPBase } from './client/client-http-base.js';
 import type { CoreContext, LogLevel, RoleHandler } from './core-context.js';
 import { ClientManage } from './manage/client-manage.js';
 import { runManageCommand, type ManageHost } from './manage/commands.js';
-import { NO_PROXY_STATS, type ProxyStats } from './manage/proxy-stats.js';
+import type { ProxyStats } from './manage/proxy-stats.js';
+import { BackendManager } from './proxy/backend-manager.js';
+import { NodeStatsTable } from './proxy/node-stats.js';
+import { Pool } from './proxy/pool.js';
+import { proxyStatsOf } from './proxy/proxy-stats.js';
 import type { ManageSessionHost } from './manage/client-manage.js';
 import { TcpListener } from './net/tcp-listener.js';
 import { nodeEnv } from './node-env.js';
@@ -55,6 +60,8 @@ export class ConfigError extends PerlbalError {
 
 export interface CoreEvents {
   log: [level: LogLevel, message: string];
+  /** A request finished (or was cut short); emitted only while someone listens. */
+  request: [record: RequestRecord];
   /** `shutdown` (immediate) was requested on a management port. */
   exit: [];
   /** A graceful shutdown finished: nothing is left running. */
@@ -73,8 +80,12 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
   readonly plugins: PluginHost;
   /** Total request heads parsed (Perlbal $Perlbal::reqs). */
   reqs = 0;
+  /** Running pools, by name (Perlbal %pool). */
+  readonly pools = new Map<string, Pool>();
+  /** Per-node statistics shared by every service (Perlbal %NodeStats, %NoVerify). */
+  readonly nodeStats = new NodeStatsTable();
   /** Reverse-proxy figures for the management commands. */
-  proxyStats: ProxyStats = NO_PROXY_STATS;
+  readonly proxyStats: ProxyStats = proxyStatsOf(this);
   #model: ConfigModel = deepFreeze(emptyModel());
   #mime: Readonly<Record<string, string>> = effectiveMime(this.#model);
   readonly #tcp = new Map<string, TcpListener>();
@@ -130,6 +141,14 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
 
   service(name: string): Service | undefined {
     return this.services.get(name);
+  }
+
+  get recording(): boolean {
+    return this.listenerCount('request') > 0;
+  }
+
+  emitRecord(record: RequestRecord): void {
+    this.emit('request', record);
   }
 
   // ---- config ---------------------------------------------------------------------------
@@ -241,8 +260,13 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
       this.services.set(m.name, svc);
     }
     for (const name of [...this.services.keys()]) {
-      if (!next.services.some((s) => s.name === name)) this.services.delete(name);
+      if (!next.services.some((s) => s.name === name)) {
+        this.services.get(name)?.backends?.closeIdle('service_removed');
+        this.services.delete(name);
+      }
     }
+    this.#syncPools(next);
+    this.#syncBackends(prev);
     this.plugins.sync(prev, next);
     for (const need of plan.tcp) {
       const l = this.#tcp.get(need.key)!;
@@ -257,6 +281,41 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
     }
     for (const key of plan.closeTcp) this.#closeListener(this.#tcp, key);
     for (const key of plan.closeUdp) this.#closeListener(this.#udp, key);
+  }
+
+  /** Pools follow the config; a pool's use count is the number of services naming it. */
+  #syncPools(next: ConfigModel): void {
+    for (const m of next.pools) {
+      const pool = this.pools.get(m.name);
+      if (pool) pool.update(m);
+      else this.pools.set(m.name, new Pool(m, this.cwd));
+    }
+    for (const name of [...this.pools.keys()]) if (!next.pools.some((p) => p.name === name)) this.pools.delete(name);
+    for (const pool of this.pools.values()) {
+      pool.useCount = next.services.filter((s) => s.tunables['pool'] === pool.name).length;
+    }
+  }
+
+  /**
+   * Every reverse_proxy service gets a backend manager; a new pool bumps its generation, so
+   * idle connections to nodes that left are closed when next touched (Perlbal generation).
+   */
+  #syncBackends(prev: ConfigModel): void {
+    for (const svc of this.services.values()) {
+      if (svc.role !== 'reverse_proxy') {
+        svc.backends?.closeIdle('role_changed');
+        svc.backends = null;
+        continue;
+      }
+      svc.backends ??= new BackendManager(svc, {
+        sockets: this.sockets,
+        stats: this.nodeStats,
+        pool: (name) => this.pools.get(name),
+      });
+      const before = prev.services.find((p) => p.name === svc.name);
+      if (before && before.tunables['pool'] !== svc.model.tunables['pool']) svc.backends.generation++;
+      if (svc.enabled) svc.backends.spawnBackends();
+    }
   }
 
   #closeListener(map: Map<string, TcpListener | UploadListener>, key: string): void {
@@ -336,6 +395,7 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
     for (const key of [...this.#tcp.keys()]) this.#closeListener(this.#tcp, key);
     for (const key of [...this.#udp.keys()]) this.#closeListener(this.#udp, key);
     for (const c of [...this.clients]) c.dieGracefully();
+    for (const svc of this.services.values()) svc.backends?.closeIdle('graceful_shutdown');
     const check = setInterval(() => {
       if (this.clients.size > 0) return;
       clearInterval(check);

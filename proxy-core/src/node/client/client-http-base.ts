@@ -17,6 +17,8 @@ import { baseAsString, socketFd, type TrackedSocket } from '../socket-registry.j
 import type { Service } from '../service/service.js';
 import type { CoreContext } from '../core-context.js';
 import { nowSeconds } from '../util/clock.js';
+import { RequestTrace } from '../record/request-trace.js';
+import type { RouteStep } from '../../common/request-record.js';
 
 /** Perlbal's READ_AHEAD_SIZE: stop reading a body nobody consumes past this. */
 const READ_AHEAD = 32 * 1024;
@@ -67,6 +69,12 @@ export class ClientHTTPBase implements TrackedSocket {
   scratch: Record<string, unknown> = {};
   /** Called when the connection closes, for roles holding resources (files, backends). */
   onClose: (() => void) | null = null;
+  /** Per-request state of the role handling the request (the proxy's backend, buffers, ...). */
+  roleState: { asStringSuffix?(): string; onIdleTimeout?(): boolean } | null = null;
+  /** The current request's trace, only while someone listens for request records. */
+  trace: RequestTrace | null = null;
+  /** The service whose listener accepted this connection. */
+  readonly listenerService: Service;
   #closed = false;
   #reader: RequestReader | null;
   #queue: PendingRequest[] = [];
@@ -82,6 +90,7 @@ export class ClientHTTPBase implements TrackedSocket {
   constructor(core: CoreContext, service: Service, socket: Socket, isTls = false) {
     this.core = core;
     this.service = service;
+    this.listenerService = service;
     this.socket = socket;
     this.isTls = isTls;
     this.fd = socketFd(socket);
@@ -135,6 +144,7 @@ export class ClientHTTPBase implements TrackedSocket {
     let s = baseAsString(this, `${this.peerIp}:${this.peerPort}`, this.#closed);
     if (this.localPort) s += `: localport=${this.localPort}`;
     s += `; reqs=${this.requests}; ${this.state}`;
+    s += this.roleState?.asStringSuffix?.() ?? '';
     const hd = this.reqHeaders;
     if (hd) s += `; http://${hd.header('Host') || 'unknown'}${hd.uri}`;
     return s;
@@ -200,6 +210,7 @@ export class ClientHTTPBase implements TrackedSocket {
     this.resHeaders = null;
     this.requests++;
     this.core.noteRequest();
+    this.trace = this.core.recording ? new RequestTrace(this.socket.bytesWritten) : null;
     this.#updateReading();
     this.core.roleHandler(this.service.role).handleRequest(this);
   }
@@ -383,6 +394,7 @@ export class ClientHTTPBase implements TrackedSocket {
    */
   responseDone(): void {
     if (this.#closed) return;
+    this.#emitRecord();
     const res = this.resHeaders;
     const cur = this.#current;
     const keep =
@@ -410,6 +422,8 @@ export class ClientHTTPBase implements TrackedSocket {
     this.reqHeaders = null;
     this.resHeaders = null;
     this.scratch = {};
+    this.roleState = null;
+    this.onClose = null;
     this.#sinkBlocked = false;
     this.state = 'persist_wait';
     const sel = this.selectorSvc;
@@ -450,6 +464,10 @@ export class ClientHTTPBase implements TrackedSocket {
   #detach(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#current && this.trace) {
+      this.trace.tags.push('client-closed');
+      this.#emitRecord();
+    }
     this.core.sockets.delete(this);
     this.core.clients.delete(this);
     this.#reader?.close();
@@ -463,6 +481,40 @@ export class ClientHTTPBase implements TrackedSocket {
     for (const w of waiters) w();
   }
 
+  // ---- request records ------------------------------------------------------------------
+
+  /** Note a routing step (selector rule, service, pool, node) for the request record. */
+  traceRoute(step: RouteStep): void {
+    this.trace?.route.push(step);
+  }
+
+  /** Note why the request failed, for the record and the log. */
+  noteError(code: string, message: string, syscallCode?: string): void {
+    this.core.log('info', `${this.peerIp} ${this.reqHeaders?.method ?? ''} ${this.reqHeaders?.uri ?? ''}: ${message}`);
+    const t = this.trace;
+    if (!t) return;
+    t.error = syscallCode ? { code, message, syscallCode } : { code, message };
+    t.tags.push(syscallCode ? `backend-error:${syscallCode}` : `error:${code}`);
+  }
+
+  #emitRecord(): void {
+    const t = this.trace;
+    if (!t) return;
+    this.trace = null;
+    this.core.emitRecord(
+      t.finish({
+        client: `${this.peerIp}:${this.peerPort}`,
+        listener: this.listenerService.name,
+        service: this.service.name,
+        role: this.service.role ?? '',
+        request: this.reqHeaders,
+        response: this.resHeaders,
+        bytesIn: this.#current?.received ?? 0,
+        bytesWritten: this.socket.bytesWritten,
+      }),
+    );
+  }
+
   /** Perlbal max_idle_time: persist_client_idle_timeout while waiting, else idle_timeout. */
   maxIdleTime(): number {
     const s = this.service.settings;
@@ -472,7 +524,10 @@ export class ClientHTTPBase implements TrackedSocket {
   /** Called by the core's sweep; closes with no response, as Perlbal does. */
   checkIdle(now: number): void {
     const limit = this.maxIdleTime();
-    if (limit > 0 && now - this.aliveTime > limit) this.close('perlbal_timeout');
+    if (limit <= 0 || now - this.aliveTime <= limit) return;
+    // A role may answer instead of closing (the proxy's 504 while waiting for a backend).
+    if (this.roleState?.onIdleTimeout?.()) return;
+    this.close('perlbal_timeout');
   }
 
   /** Graceful shutdown: idle keep-alive connections close now, busy ones after their response. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { ServiceModel, TunableValue } from '../../common/config/model.js';
 import { HookRegistry } from '../hooks/hook-registry.js';
 import type { ClientHTTPBase } from '../client/client-http-base.js';
+import type { BackendManager } from '../proxy/backend-manager.js';
 
 /** Values read on every request, derived from the tunables. */
 export interface ServiceSettings {
@@ -31,6 +32,8 @@ export class Service {
   selector: SelectorFn | null = null;
   /** Owner name -> cleanup, for plugins registered on this service (SET plugins). */
   readonly pluginDisposers = new Map<string, () => void>();
+  /** Backend connections and client queues, for reverse_proxy services. */
+  backends: BackendManager | null = null;
   /** Counters shown by management commands. */
   requests = 0;
   /** Free-form per-role and per-plugin state (e.g. a web server's min_put_directory cache). */

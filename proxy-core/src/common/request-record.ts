@@ -1,0 +1,75 @@
+/**
+ * The record of one request through the proxy, as the core emits it when someone listens
+ * (the desktop's request inspector, tests). Plain JSON, so it crosses IPC and the WebSocket.
+ * Times are milliseconds since the epoch (`startedAt`) and offsets from it (`timings`).
+ */
+
+/** A header list in wire order: [name, value] pairs. */
+export type HeaderList = Array<[string, string]>;
+
+/** Why a request went where it went: selector, the VHOST rule, service, pool, node. */
+export interface RouteStep {
+  kind: 'selector' | 'vhost' | 'vpath' | 'default_service' | 'service' | 'pool' | 'node' | 'reproxy';
+  /** Service, pool or node name; for a vhost step, the rule's pattern. */
+  name: string;
+  /** Extra facts (the target of a rule, "connection reused", the URL tried, ...). */
+  detail?: string;
+}
+
+/** One reproxy attempt (X-REPROXY-URL or X-REPROXY-FILE), in order. */
+export interface ReproxyHop {
+  target: string;
+  outcome: 'used' | 'failed';
+  /** Why a hop fell through: connection refused, status 404, size mismatch, ... */
+  reason?: string;
+  status?: number;
+}
+
+export interface RequestTimings {
+  /** Waiting for a backend connection (queues, connect, verify). */
+  queuedMs?: number;
+  /** Connecting to the node, when a new connection was made for this request. */
+  connectMs?: number;
+  /** From sending the request to the first byte of the response head. */
+  firstByteMs?: number;
+  /** From the first byte of the response to the last. */
+  transferMs?: number;
+  /** Whole request, first byte in to last byte out. */
+  totalMs: number;
+}
+
+export interface RequestRecord {
+  id: number;
+  startedAt: number;
+  client: string;
+  /** The service whose listener accepted the connection. */
+  listener: string;
+  method: string;
+  host: string;
+  uri: string;
+  httpVersion: string;
+  /** The service that answered (after any selector hand-off). */
+  service: string;
+  role: string;
+  route: RouteStep[];
+  pool?: string;
+  node?: string;
+  /** Whether the backend connection was opened for this request or reused. */
+  backendConnection?: 'new' | 'reused';
+  status: number;
+  /** Bytes of request body received from the client, and of response sent to it. */
+  bytesIn: number;
+  bytesOut: number;
+  requestHeaders: HeaderList;
+  /** The request as the backend received it (after rewriting). */
+  backendRequestHeaders?: HeaderList;
+  /** The response as the backend sent it. */
+  backendResponseHeaders?: HeaderList;
+  responseHeaders: HeaderList;
+  reproxy?: ReproxyHop[];
+  timings: RequestTimings;
+  /** Set when something failed: a PB_ERR_* code and a sentence. */
+  error?: { code: string; message: string; syscallCode?: string };
+  /** Short labels for filtering: `backend-error:ECONNREFUSED`, `reproxied`, `keep-alive`. */
+  tags: string[];
+}

@@ -1,0 +1,121 @@
+/**
+ * A running pool of backend nodes (Perlbal::Pool): the `ip:port` list from POOL ADD, or from a
+ * `nodefile` re-read when it changes (checked at most every 3 s, when a node is needed), the
+ * per-node use counters shown by `show pool`, and random node choice (`balance_method` random,
+ * the only method 1.80 has).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { PoolModel } from '../../common/config/model.js';
+import { nowSeconds } from '../util/clock.js';
+
+const NODEFILE_RELOAD_SECONDS = 3;
+
+export interface Node {
+  ip: string;
+  port: number;
+  /** `ip:port`, the key used everywhere. */
+  ipport: string;
+}
+
+export function parseNode(ipport: string): Node {
+  const i = ipport.lastIndexOf(':');
+  const ip = i === -1 ? ipport : ipport.slice(0, i);
+  const port = i === -1 ? 80 : Number(ipport.slice(i + 1)) || 80;
+  return { ip, port, ipport: `${ip}:${port}` };
+}
+
+/** Perlbal _parse_nodefile: every line with an IPv4 address (port 80 by default), `#` comments. */
+export function parseNodefile(text: string): Node[] {
+  const nodes: Node[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const m = /(\d+\.\d+\.\d+\.\d+)(?::(\d+))?/.exec(raw.replace(/#.*/, ''));
+    if (m) nodes.push(parseNode(`${m[1]}:${m[2] && m[2] !== '0' ? m[2] : 80}`));
+  }
+  return nodes;
+}
+
+export class Pool {
+  readonly name: string;
+  #model: PoolModel;
+  nodes: Node[] = [];
+  readonly nodeUsed = new Map<string, number>();
+  /** Services using this pool (Perlbal use_count); idle backends of an unused pool close. */
+  useCount = 0;
+  readonly #baseDir: string;
+  #nodefileMtime = -1;
+  #nodefileChecked = 0;
+
+  constructor(model: PoolModel, baseDir: string) {
+    this.name = model.name;
+    this.#model = model;
+    this.#baseDir = baseDir;
+    this.#applyModel();
+  }
+
+  get model(): PoolModel {
+    return this.#model;
+  }
+
+  /** A new config slice: POOL ADD / REMOVE and nodefile changes take effect now. */
+  update(model: PoolModel): void {
+    const prev = this.#model;
+    this.#model = model;
+    if (prev.nodefile !== model.nodefile || prev.nodes !== model.nodes) this.#applyModel();
+  }
+
+  #applyModel(): void {
+    if (this.#model.nodefile) {
+      this.#nodefileMtime = -1;
+      this.#loadNodefile();
+      this.#nodefileChecked = nowSeconds();
+      return;
+    }
+    this.#setNodes(this.#model.nodes.map(parseNode));
+  }
+
+  #setNodes(nodes: Node[]): void {
+    this.nodes = nodes;
+    for (const n of nodes) if (!this.nodeUsed.has(n.ipport)) this.nodeUsed.set(n.ipport, 0);
+  }
+
+  #loadNodefile(): void {
+    const file = path.resolve(this.#baseDir, this.#model.nodefile!);
+    let mtime: number;
+    try {
+      mtime = fs.statSync(file).mtimeMs;
+    } catch {
+      return;
+    }
+    if (mtime === this.#nodefileMtime) return;
+    this.#nodefileMtime = mtime;
+    try {
+      // Perlbal resets the use counters when the node list is re-read.
+      this.nodeUsed.clear();
+      this.#setNodes(parseNodefile(fs.readFileSync(file, 'utf8')));
+    } catch {
+      /* unreadable now; keep the last list */
+    }
+  }
+
+  /** Perlbal get_backend_endpoint: re-check the nodefile if due, then a random node. */
+  pickNode(): Node | null {
+    if (this.#model.nodefile) {
+      const now = nowSeconds();
+      if (now > this.#nodefileChecked + NODEFILE_RELOAD_SECONDS) {
+        this.#nodefileChecked = now;
+        this.#loadNodefile();
+      }
+    }
+    if (this.nodes.length === 0) return null;
+    return this.nodes[Math.floor(Math.random() * this.nodes.length)]!;
+  }
+
+  markNodeUsed(ipport: string): void {
+    this.nodeUsed.set(ipport, (this.nodeUsed.get(ipport) ?? 0) + 1);
+  }
+
+  hasNode(ipport: string): boolean {
+    return this.nodeUsed.has(ipport);
+  }
+}

@@ -1,0 +1,336 @@
+/**
+ * One request through a reverse_proxy service (the per-request half of Perlbal::ClientProxy):
+ * wait for a backend, send it the rewritten request and the body, relay the response with
+ * flow control, retry a 500 when told to, and turn every backend failure into a clear answer.
+ */
+import type { BodySink, ClientHTTPBase } from '../../client/client-http-base.js';
+import type { HttpHeaders } from '../../http/http-headers.js';
+import type { BackendHTTP, BackendClient } from '../../proxy/backend-http.js';
+import type { BackendManager, WaitingClient } from '../../proxy/backend-manager.js';
+import { applyHeaderRules, rewriteForBackend } from '../../proxy/backend-request.js';
+import { describeSocketError, sendBackendFailure, type BackendFailure } from '../../proxy/proxy-errors.js';
+import type { Service } from '../../service/service.js';
+import { nowSeconds } from '../../util/clock.js';
+import { handleReproxyHeaders } from './reproxy-dispatch.js';
+
+/** Perlbal's READ_AHEAD_SIZE: body bytes held per client while no backend is ready. */
+const READ_AHEAD = 32 * 1024;
+
+export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
+  readonly client: ClientHTTPBase;
+  readonly svc: Service;
+  readonly mgr: BackendManager;
+  backend: BackendHTTP | null = null;
+  highPriority = false;
+  lowPriority = false;
+  readonly lastRequestTime = nowSeconds();
+  /** The response head has been sent to the client. */
+  responded = false;
+  #backendRequested = false;
+  #requestSent = false;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
+  #bodyDone = false;
+  #hasBody: boolean;
+  #retryCount = 0;
+  #finished = false;
+  /** A chunked body is collected whole, then sent with a Content-Length (backends get HTTP/1.0). */
+  #wholeBody = false;
+
+  constructor(client: ClientHTTPBase, svc: Service, mgr: BackendManager) {
+    this.client = client;
+    this.svc = svc;
+    this.mgr = mgr;
+    const req = client.request;
+    this.#hasBody = req !== null && req.contentLength !== 0;
+  }
+
+  get closed(): boolean {
+    return this.client.closed || this.#finished;
+  }
+
+  get fd(): number {
+    return this.client.fd;
+  }
+
+  /** Extra words for `socks` (Perlbal ClientProxy as_string). */
+  asStringSuffix(): string {
+    let s = this.backend ? `; backend=${this.backend.ipport}` : '';
+    if (this.highPriority) s += '; highpri';
+    if (this.lowPriority) s += '; lowpri';
+    if (this.responded) s += '; responded';
+    return s;
+  }
+
+  /** Start: read the body (buffering it up to buffer_backend_connect), then ask for a backend. */
+  start(): void {
+    if (!this.#hasBody) return this.requestBackend();
+    const req = this.client.reqHeaders!;
+    if (/\b100-continue\b/i.test(req.header('Expect') ?? '') && this.client.bodyReceived === 0) {
+      // Clients wait for this before sending a body; Perlbal never sent it (they stall 1 s).
+      this.client.write('HTTP/1.1 100 Continue\r\n\r\n');
+    }
+    if (this.client.request?.chunked) {
+      // Perlbal's buffered chunked upload: Transfer-Encoding and Expect don't reach the backend.
+      this.#wholeBody = true;
+      req.setHeader('Transfer-Encoding', undefined);
+      req.setHeader('Expect', undefined);
+    }
+    this.client.state = 'buffering_request';
+    this.client.readBody(this);
+    if (this.#wholeBody) return;
+    // buffer_backend_connect 0 means: ask for a backend before any body has arrived.
+    if (this.svc.num('buffer_backend_connect') === 0) this.requestBackend();
+  }
+
+  // ---- request body (BodySink) ----------------------------------------------------------
+
+  data(chunk: Buffer): boolean {
+    const be = this.backend;
+    if (be && this.#requestSent) {
+      if (be.writeBody(chunk)) return true;
+      be.onceDrained(() => this.client.resumeBody());
+      return false;
+    }
+    this.#pending.push(chunk);
+    this.#pendingBytes += chunk.length;
+    if (this.#wholeBody) return this.#checkWholeBodySize();
+    const threshold = this.svc.num('buffer_backend_connect', 102400);
+    if (this.#pendingBytes >= threshold) this.requestBackend();
+    return this.#pendingBytes < Math.max(threshold, READ_AHEAD);
+  }
+
+  end(): void {
+    this.#bodyDone = true;
+    if (this.#wholeBody) this.client.reqHeaders!.setHeader('Content-Length', this.#pendingBytes);
+    this.requestBackend();
+  }
+
+  /** max_chunked_request_size: Perlbal closes silently past it; we say 413. */
+  #checkWholeBodySize(): boolean {
+    const max = this.svc.num('max_chunked_request_size', 209715200);
+    if (max > 0 && this.#pendingBytes > max) {
+      this.#finished = true;
+      this.#pending = [];
+      this.client.noteError('PB_ERR_REQUEST_TOO_LARGE', `chunked request body over max_chunked_request_size (${max} bytes)`);
+      this.client.sendResponse(413, `The request body is larger than max_chunked_request_size (${max} bytes).`, { close: true, statusText: 'Content Too Large' });
+      return false;
+    }
+    return true;
+  }
+
+  // ---- getting a backend ----------------------------------------------------------------
+
+  /** Perlbal request_backend: join the service's queue (once per attempt). */
+  requestBackend(): void {
+    if (this.#backendRequested || this.closed) return;
+    this.#backendRequested = true;
+    this.client.state = 'wait_backend';
+    this.client.trace?.mark('backendRequested');
+    this.#decidePriority();
+    this.mgr.requestBackend(this);
+  }
+
+  /** Perlbal's priority rules: high_priority_cookie, then the make_high/low_priority hooks. */
+  #decidePriority(): void {
+    const cookieName = this.svc.str('high_priority_cookie');
+    let hi = this.highPriority;
+    if (cookieName) {
+      const cookies = parseCookies(this.client.reqHeaders?.header('Cookie') ?? '');
+      // Perl's index($x, undef) is 0: with no _contents every request is high priority.
+      hi = (cookies.get(cookieName) ?? '').includes(this.svc.str('high_priority_cookie_contents') ?? '');
+    }
+    if (!hi) hi = this.svc.hooks.run('make_high_priority', this.client);
+    let lo = this.lowPriority;
+    if (!hi && !lo) lo = this.svc.hooks.run('make_low_priority', this.client);
+    this.highPriority = hi;
+    this.lowPriority = lo;
+  }
+
+  /** WaitingClient: a backend is ours; send the request (Perlbal assign_client). */
+  takeBackend(be: BackendHTTP, reused: boolean): boolean {
+    if (this.closed) return false;
+    const req = this.client.reqHeaders!;
+    this.backend = be;
+    be.pool?.markNodeUsed(be.ipport);
+    const hds = rewriteForBackend(this.svc, req, this.client.peerIp);
+    this.client.state = 'backend_req_sent';
+    this.#traceBackend(be, reused);
+    if (this.svc.hooks.run('backend_client_assigned', be, this.client)) return true;
+    applyHeaderRules(this.svc, hds);
+    be.assign(this, hds, hds.toString());
+    if (this.client.trace) {
+      this.client.trace.backendRequestHeaders = hds.entries();
+      this.client.trace.mark('requestSent');
+    }
+    this.#requestSent = true;
+    this.client.state = 'wait_res';
+    this.#flushBody(be);
+    return true;
+  }
+
+  #flushBody(be: BackendHTTP): void {
+    const chunks = this.#pending;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    let full = false;
+    for (const c of chunks) full = !be.writeBody(c) || full;
+    if (this.#bodyDone) return;
+    // Reading may have paused while the body waited for a backend: go on once there is room.
+    if (full) be.onceDrained(() => this.client.resumeBody());
+    else this.client.resumeBody();
+  }
+
+  #traceBackend(be: BackendHTTP, reused: boolean): void {
+    const t = this.client.trace;
+    if (!t) return;
+    t.mark('backendAssigned');
+    t.pool = be.pool?.name ?? '';
+    t.node = be.ipport;
+    t.backendConnection = reused ? 'reused' : 'new';
+    if (!reused && be.connectedAt !== null) {
+      t.marks.connectStart = t.now() - (performance.now() - be.connectStartedAt);
+      t.marks.connectEnd = t.now() - (performance.now() - be.connectedAt);
+    }
+    t.route.push({ kind: 'pool', name: t.pool }, { kind: 'node', name: be.ipport, detail: reused ? 'connection reused' : 'new connection' });
+  }
+
+  /** WaitingClient: nothing can serve this request. */
+  failBackend(f: BackendFailure): void {
+    if (this.closed || this.responded) return;
+    this.#finished = true;
+    sendBackendFailure(this.client, f);
+  }
+
+  // ---- the response (BackendClient) -----------------------------------------------------
+
+  onBackendResponse(be: BackendHTTP, head: HttpHeaders): void {
+    const client = this.client;
+    client.trace?.mark('firstByte');
+    if (client.trace) client.trace.backendResponseHeaders = head.entries();
+    if (this.svc.hooks.run('backend_response_received', be)) return;
+    if (this.svc.bool('enable_reproxy') && handleReproxyHeaders(this, be, head)) return;
+    if (head.code === 500 && /^(?:GET|HEAD)$/.test(client.reqHeaders?.method ?? '') && this.#shouldRetry()) {
+      be.abandon('retry_after_500');
+      return this.#retryAfter500();
+    }
+    const res = head.clone();
+    client.setupKeepalive(res);
+    this.svc.hooks.run('modify_response_headers', be, client);
+    client.resHeaders = res;
+    client.state = 'xfer_res';
+    this.responded = true;
+    client.write(res.toString());
+    this.svc.hooks.run('prepend_body', be, client);
+  }
+
+  onBackendData(be: BackendHTTP, chunk: Buffer): boolean {
+    const client = this.client;
+    client.write(chunk);
+    if (client.writeBufferSize <= this.svc.num('buffer_size', 262144)) return true;
+    client.onDrain(() => be.resumeReading());
+    return false;
+  }
+
+  onBackendDone(_be: BackendHTTP): void {
+    this.backend = null;
+    if (this.#finished || !this.responded) return;
+    this.#finished = true;
+    this.svc.hooks.runAll('end_proxy_request', this.client);
+    this.client.responseDone();
+  }
+
+  /**
+   * The backend failed while serving us. Before the response started the client gets a 502
+   * saying why (Perlbal closed silently); after, all we can do is close, so that a cut-short
+   * body is never taken for a complete one.
+   */
+  onBackendError(be: BackendHTTP, cause: string, detail: string): void {
+    this.backend = null;
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.responded) {
+      this.client.noteError('PB_ERR_BACKEND_CONNECT', `backend ${be.ipport} failed mid-response: ${detail}`, cause);
+      return this.client.close('backend_error');
+    }
+    const message =
+      cause === 'EBADRESPONSE' ? detail : `backend ${be.ipport} failed before answering: ${describeSocketError(cause)}`;
+    sendBackendFailure(this.client, { status: 502, code: 'PB_ERR_BACKEND_CONNECT', message, node: be.ipport, syscallCode: cause });
+  }
+
+  // ---- 500 retries (enable_error_retries) -----------------------------------------------
+
+  #schedule(): string[] {
+    return (this.svc.str('error_retry_schedule') ?? '').split(/\s*,\s*/);
+  }
+
+  #shouldRetry(): boolean {
+    if (!this.svc.bool('enable_error_retries')) return false;
+    return ++this.#retryCount <= this.#schedule().length;
+  }
+
+  #retryAfter500(): void {
+    this.backend = null;
+    this.#backendRequested = false;
+    this.#requestSent = false;
+    const delay = Number(this.#schedule()[this.#retryCount - 1] ?? 0) || 0;
+    if (delay <= 0) return this.requestBackend();
+    const t = setTimeout(() => this.requestBackend(), delay * 1000);
+    t.unref();
+  }
+
+  // ---- endings --------------------------------------------------------------------------
+
+  /** The client connection closed (Perlbal ClientProxy::close). */
+  onClientClose(): void {
+    const wasFinished = this.#finished;
+    this.#finished = true;
+    if (!wasFinished) this.svc.hooks.runAll('end_proxy_request', this.client);
+    const be = this.backend;
+    this.backend = null;
+    if (be) be.abandon('proxied_from_client_close');
+    else this.mgr.forgetClient(this);
+  }
+
+  /**
+   * The client's idle timeout ran out. While waiting for a backend, that is a gateway timeout:
+   * answer 504 instead of Perlbal's silent close. Returns false to let the connection close.
+   */
+  onIdleTimeout(): boolean {
+    if (this.responded || this.#finished) return false;
+    const idle = this.client.maxIdleTime();
+    const node = this.backend?.ipport;
+    const what = node ? `backend ${node} did not answer within ${idle} s (idle_timeout)` : `no backend became available within ${idle} s (idle_timeout)`;
+    this.#finished = true;
+    const be = this.backend;
+    this.backend = null;
+    if (be) be.abandon('client_timeout');
+    else this.mgr.forgetClient(this);
+    sendBackendFailure(this.client, { status: 504, code: 'PB_ERR_BACKEND_TIMEOUT', message: what, ...(node ? { node } : {}) });
+    return true;
+  }
+
+  /** Taken over by another service (X-REPROXY-SERVICE): this request is done here. */
+  handOff(): void {
+    this.#finished = true;
+    this.backend = null;
+  }
+}
+
+/** Perlbal's cookie split for high_priority_cookie: `;\s+` separated, URL-decoded name=value. */
+function parseCookies(header: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const piece of header.split(/;\s+/)) {
+    const m = /^(.*)=(.*)$/.exec(piece);
+    if (m) out.set(durl(m[1]!), durl(m[2]!));
+  }
+  return out;
+}
+
+function durl(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}

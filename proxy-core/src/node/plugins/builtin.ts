@@ -5,7 +5,8 @@
  */
 import type { PerlbalPlugin } from './plugin-api.js';
 import { vhostsPlugin } from './vhosts.js';
+import { vpathsPlugin } from './vpaths.js';
 
 export const BUILTIN_PLUGINS: ReadonlyMap<string, PerlbalPlugin> = new Map(
-  [vhostsPlugin].map((p) => [p.name, p]),
+  [vhostsPlugin, vpathsPlugin].map((p) => [p.name, p]),
 );

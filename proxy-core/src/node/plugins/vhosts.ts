@@ -60,6 +60,7 @@ function selectVhost(svc: Service, client: ClientHTTPBase): boolean {
     for (const candidate of candidates(host)) {
       const target = lookup(core, rules, candidate);
       if (target) {
+        client.traceRoute({ kind: 'vhost', name: candidate, detail: target.name });
         adoptClient(target, client);
         return true;
       }
@@ -67,7 +68,10 @@ function selectVhost(svc: Service, client: ClientHTTPBase): boolean {
   }
   const star = lookup(core, rules, '*');
   if (!star) client.sendResponse(404, 'Not Found (no configured vhost)');
-  else adoptClient(star, client);
+  else {
+    client.traceRoute({ kind: 'vhost', name: '*', detail: star.name });
+    adoptClient(star, client);
+  }
   return true;
 }
 

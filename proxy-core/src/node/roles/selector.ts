@@ -12,6 +12,7 @@ export const selectorRole: RoleHandler = {
   handleRequest(client: ClientHTTPBase): void {
     const svc = client.service;
     client.selectorSvc ??= svc;
+    client.traceRoute({ kind: 'selector', name: svc.name });
     if (svc.hooks.run('start_http_request', client)) return;
     const latency = svc.num('latency');
     if (latency > 0) {
@@ -31,7 +32,10 @@ function runSelector(client: ClientHTTPBase, svc: Service): void {
   // Perlbal Service::selector: a selector that declines hands the client to default_service.
   const fallbackName = svc.str('default_service');
   const fallback = fallbackName ? client.core.service(fallbackName) : undefined;
-  if (fallback) return adoptClient(fallback, client);
+  if (fallback) {
+    client.traceRoute({ kind: 'default_service', name: fallback.name });
+    return adoptClient(fallback, client);
+  }
   // Perlbal leaves such a request hanging until the idle timeout; answer it instead.
   client.sendResponse(404, 'Not Found (no service selected)');
 }

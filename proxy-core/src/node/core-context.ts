@@ -7,6 +7,8 @@ import type { ClientHTTPBase } from './client/client-http-base.js';
 import type { Service } from './service/service.js';
 import type { ConfigModel } from '../common/config/model.js';
 import type { RequestRecord } from '../common/request-record.js';
+import type { UploadStatusTable } from './roles/upload-tracker.js';
+import type { ReproxyManager } from './proxy/reproxy-manager.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'crit';
 
@@ -28,7 +30,14 @@ export interface CoreContext {
   noteRequest(): void;
   roleHandler(role: string | null): RoleHandler;
   service(name: string): Service | undefined;
+  /** Connections to X-REPROXY-URL targets, shared by every service. */
+  readonly reproxy: ReproxyManager;
   /** True while someone listens for request records (traces are built only then). */
   readonly recording: boolean;
   emitRecord(record: RequestRecord): void;
+  /**
+   * Upload progress received by this core's upload_tracker services (Perlbal keeps one table
+   * per process); reverse proxies answer `/__upload_status` from it.
+   */
+  readonly uploadStatus: UploadStatusTable;
 }

@@ -28,6 +28,7 @@ import { BackendManager } from './proxy/backend-manager.js';
 import { NodeStatsTable } from './proxy/node-stats.js';
 import { Pool } from './proxy/pool.js';
 import { proxyStatsOf } from './proxy/proxy-stats.js';
+import { ReproxyManager } from './proxy/reproxy-manager.js';
 import type { ManageSessionHost } from './manage/client-manage.js';
 import { TcpListener } from './net/tcp-listener.js';
 import { nodeEnv } from './node-env.js';
@@ -84,6 +85,8 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
   readonly pools = new Map<string, Pool>();
   /** Per-node statistics shared by every service (Perlbal %NodeStats, %NoVerify). */
   readonly nodeStats = new NodeStatsTable();
+  /** Connections to X-REPROXY-URL targets (Perlbal::ReproxyManager). */
+  readonly reproxy = new ReproxyManager(this.sockets, this.nodeStats);
   /** Reverse-proxy figures for the management commands. */
   readonly proxyStats: ProxyStats = proxyStatsOf(this);
   #model: ConfigModel = deepFreeze(emptyModel());
@@ -267,6 +270,7 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
     }
     this.#syncPools(next);
     this.#syncBackends(prev);
+    this.reproxy.maxConnections = Number(next.server['max_reproxy_connections'] ?? 0) || 0;
     this.plugins.sync(prev, next);
     for (const need of plan.tcp) {
       const l = this.#tcp.get(need.key)!;
@@ -396,6 +400,7 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
     for (const key of [...this.#udp.keys()]) this.#closeListener(this.#udp, key);
     for (const c of [...this.clients]) c.dieGracefully();
     for (const svc of this.services.values()) svc.backends?.closeIdle('graceful_shutdown');
+    this.reproxy.closeIdle('graceful_shutdown');
     const check = setInterval(() => {
       if (this.clients.size > 0) return;
       clearInterval(check);

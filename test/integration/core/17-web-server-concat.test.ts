@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { startCore } from '../../helpers/start-core.js';
 import { header, rawOne, RawConnection } from '../../helpers/raw-http.js';
 import { FIXED_LASTMOD, FIXED_MTIME, makeDocroot, webConf } from '../../fixtures/docroot/build.js';
-import { time2str } from '../../../proxy-core/src/node/roles/web-server/http-date.js';
+import { time2str } from '../../../proxy-core/src/node/http/http-date.js';
 
 async function web(extra: string[] = ['enable_concatenate_get = on']) {
   const d = makeDocroot();

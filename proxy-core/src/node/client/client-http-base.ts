@@ -497,6 +497,11 @@ export class ClientHTTPBase implements TrackedSocket {
     t.tags.push(syscallCode ? `backend-error:${syscallCode}` : `error:${code}`);
   }
 
+  /** Add a label to the request record (`reproxied`, `reproxy-failed`, ...). */
+  tagRecord(tag: string): void {
+    this.trace?.tags.push(tag);
+  }
+
   #emitRecord(): void {
     const t = this.trace;
     if (!t) return;

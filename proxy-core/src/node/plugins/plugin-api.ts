@@ -11,7 +11,7 @@ export type { HookRegistry, HandlerHookName, ObserverHookName } from '../hooks/h
 export type { CoreContext, LogLevel } from '../core-context.js';
 export { HttpHeaders } from '../http/http-headers.js';
 export { adoptClient } from '../roles/selector.js';
-export type { FileTransfer } from '../roles/web-server/send-file.js';
+export type { FileTransfer } from '../files/send-file.js';
 
 import type { Service } from '../service/service.js';
 import type { CoreContext } from '../core-context.js';

@@ -4,6 +4,7 @@
  */
 import type { ProxyStats, QueueInfo } from '../manage/proxy-stats.js';
 import type { Service } from '../service/service.js';
+import { reproxyCacheOf } from '../roles/reverse-proxy/reproxy-cache.js';
 import type { WaitingClient } from './backend-manager.js';
 import type { NodeStatsTable } from './node-stats.js';
 import type { Pool } from './pool.js';
@@ -12,6 +13,7 @@ export interface ProxyStatsSource {
   readonly services: ReadonlyMap<string, Service>;
   readonly pools: ReadonlyMap<string, Pool>;
   readonly nodeStats: NodeStatsTable;
+  readonly reproxy: { state(): string[] };
 }
 
 function queueInfo(q: readonly WaitingClient[]): QueueInfo {
@@ -42,7 +44,11 @@ export function proxyStatsOf(src: ProxyStatsSource): ProxyStats {
         lowpri: queueInfo(q?.lowpri ?? []),
       };
     },
-    reproxyCache: () => null,
-    reproxyState: () => ['SERVER max_reproxy_connections = 0'],
+    reproxyCache: (svc) => {
+      const s = src.services.get(svc);
+      const c = s && s.role === 'reverse_proxy' ? reproxyCacheOf(s) : null;
+      return c ? { size: c.size, maxsize: c.maxsize, hits: c.hits, requests: c.requests } : null;
+    },
+    reproxyState: () => src.reproxy.state(),
   };
 }

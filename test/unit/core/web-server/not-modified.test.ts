@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isNotModified } from '../../../../proxy-core/src/node/roles/web-server/not-modified.js';
-import { time2str } from '../../../../proxy-core/src/node/roles/web-server/http-date.js';
+import { time2str } from '../../../../proxy-core/src/node/http/http-date.js';
 
 const mtime = 1795560205;
 const lastModified = time2str(mtime);

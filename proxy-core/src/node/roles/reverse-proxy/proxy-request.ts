@@ -12,6 +12,8 @@ import { describeSocketError, sendBackendFailure, type BackendFailure } from '..
 import type { Service } from '../../service/service.js';
 import { nowSeconds } from '../../util/clock.js';
 import { handleReproxyHeaders } from './reproxy-dispatch.js';
+import { satisfyFromCache } from './reproxy-cache.js';
+import type { ReproxyManager } from '../../proxy/reproxy-manager.js';
 
 /** Perlbal's READ_AHEAD_SIZE: body bytes held per client while no backend is ready. */
 const READ_AHEAD = 32 * 1024;
@@ -64,7 +66,10 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
 
   /** Start: read the body (buffering it up to buffer_backend_connect), then ask for a backend. */
   start(): void {
-    if (!this.#hasBody) return this.requestBackend();
+    if (!this.#hasBody) {
+      if (satisfyFromCache(this)) return;
+      return this.requestBackend();
+    }
     const req = this.client.reqHeaders!;
     if (/\b100-continue\b/i.test(req.header('Expect') ?? '') && this.client.bodyReceived === 0) {
       // Clients wait for this before sending a body; Perlbal never sent it (they stall 1 s).
@@ -290,6 +295,8 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
     this.backend = null;
     if (be) be.abandon('proxied_from_client_close');
     else this.mgr.forgetClient(this);
+    this.#reproxy?.abort();
+    this.#reproxy = null;
   }
 
   /**
@@ -300,7 +307,14 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
     if (this.responded || this.#finished) return false;
     const idle = this.client.maxIdleTime();
     const node = this.backend?.ipport;
-    const what = node ? `backend ${node} did not answer within ${idle} s (idle_timeout)` : `no backend became available within ${idle} s (idle_timeout)`;
+    const url = this.#reproxy?.currentUrl;
+    const what = url
+      ? `reproxy target ${url} did not answer within ${idle} s (idle_timeout)`
+      : node
+        ? `backend ${node} did not answer within ${idle} s (idle_timeout)`
+        : `no backend became available within ${idle} s (idle_timeout)`;
+    this.#reproxy?.abort();
+    this.#reproxy = null;
     this.#finished = true;
     const be = this.backend;
     this.backend = null;
@@ -314,6 +328,29 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
   handOff(): void {
     this.#finished = true;
     this.backend = null;
+  }
+
+  // ---- reproxying -----------------------------------------------------------------------
+
+  #reproxy: { abort(): void; readonly currentUrl: string | null } | null = null;
+
+  get reproxyManager(): ReproxyManager {
+    return this.client.core.reproxy;
+  }
+
+  /** The backend's answer is replaced by a file or URL fetch (X-REPROXY-FILE / -URL). */
+  beginReproxy(fetch: { abort(): void; readonly currentUrl: string | null } | null): void {
+    this.backend = null;
+    this.#reproxy = fetch;
+  }
+
+  /** A reproxied answer was sent completely. */
+  finishReproxy(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#reproxy = null;
+    this.svc.hooks.runAll('end_proxy_request', this.client);
+    this.client.responseDone();
   }
 }
 

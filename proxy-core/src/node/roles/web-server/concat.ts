@@ -8,11 +8,11 @@ import fs from 'node:fs';
 import { docrootOf } from './docroot.js';
 import type { ClientHTTPBase } from '../../client/client-http-base.js';
 import { HttpHeaders } from '../../http/http-headers.js';
-import { httpNow, time2str } from './http-date.js';
+import { httpNow, time2str } from '../../http/http-date.js';
 import { extensionOf, mimeForExtension } from './mime.js';
 import { isNotModified } from './not-modified.js';
 import { resolvesInside, unsafePath } from './safe-path.js';
-import { closeSegments, sendFiles, type FileSegment } from './send-file.js';
+import { closeSegments, sendFiles, type FileSegment } from '../../files/send-file.js';
 import { openFailed, statOrNull, SYMLINK_OUTSIDE } from './static-file.js';
 
 /** The last `??` splits base and list (greedy, as Perlbal's `(.+)\?\?(.+)`). */

@@ -5,7 +5,7 @@
  * the header is a valid HTTP-date at or after the file's mtime (RFC 9110 13.1.3), because
  * browsers and tools do not always echo Last-Modified byte for byte.
  */
-import { parseHttpDate } from './http-date.js';
+import { parseHttpDate } from '../../http/http-date.js';
 
 const IE_LENGTH = /; length=(\d+)/;
 

@@ -12,7 +12,7 @@
  * is done; a hook that returns true must call `transfer.finish()` itself.
  */
 import fs from 'node:fs';
-import type { ClientHTTPBase } from '../../client/client-http-base.js';
+import type { ClientHTTPBase } from '../client/client-http-base.js';
 
 /** One file (or a byte range of it) to send. */
 export interface FileSegment {

@@ -3,7 +3,7 @@ import {
   httpNow,
   parseHttpDate,
   time2str,
-} from '../../../../proxy-core/src/node/roles/web-server/http-date.js';
+} from '../../../../proxy-core/src/node/http/http-date.js';
 
 describe('time2str (HTTP::Date::time2str)', () => {
   it('formats epoch seconds as an IMF-fixdate', () => {

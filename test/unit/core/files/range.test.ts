@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateRange } from '../../../../proxy-core/src/node/roles/web-server/range.js';
+import { evaluateRange } from '../../../../proxy-core/src/node/files/range.js';
 
 describe('evaluateRange (Perlbal HTTPHeaders::range, suffix form fixed)', () => {
   // The 20-byte range.bin of the verified transcripts (spec 16.2).

@@ -190,12 +190,13 @@ export class BackendManager implements BackendOwner {
       const have = this.bored.length + this.pending.size;
       const need = this.waitingCount + this.#svc.num('connect_ahead');
       let toCreate = Math.min(need - have, pool.nodes.length - this.pending.size, MAX_SPAWN_AT_ONCE);
+      const usable = (ipport: string): boolean => {
+        const existing = this.pending.get(ipport);
+        return !this.#noSpawn.has(ipport) && !(existing && !existing.closed);
+      };
       while (toCreate-- > 0) {
-        const node = pool.pickNode();
+        const node = pool.pickNode(usable);
         if (!node) return;
-        if (this.#noSpawn.has(node.ipport)) continue;
-        const existing = this.pending.get(node.ipport);
-        if (existing && !existing.closed) continue;
         const be = new BackendHTTP(this, this.#env.stats, node, pool, this.generation);
         this.pending.set(node.ipport, be);
         this.#env.sockets.add(be);

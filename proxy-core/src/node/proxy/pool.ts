@@ -98,8 +98,13 @@ export class Pool {
     }
   }
 
-  /** Perlbal get_backend_endpoint: re-check the nodefile if due, then a random node. */
-  pickNode(): Node | null {
+  /**
+   * Perlbal get_backend_endpoint: re-check the nodefile if due, then a random node. `usable`
+   * narrows the choice (nodes not failing, not already connecting); Perlbal picked from all
+   * nodes and skipped a failing pick, which could leave a client waiting on a dead node's
+   * one-second penalty while a live node sat idle.
+   */
+  pickNode(usable?: (ipport: string) => boolean): Node | null {
     if (this.#model.nodefile) {
       const now = nowSeconds();
       if (now > this.#nodefileChecked + NODEFILE_RELOAD_SECONDS) {
@@ -107,8 +112,9 @@ export class Pool {
         this.#loadNodefile();
       }
     }
-    if (this.nodes.length === 0) return null;
-    return this.nodes[Math.floor(Math.random() * this.nodes.length)]!;
+    const candidates = usable ? this.nodes.filter((n) => usable(n.ipport)) : this.nodes;
+    if (candidates.length === 0) return null;
+    return candidates[Math.floor(Math.random() * candidates.length)]!;
   }
 
   markNodeUsed(ipport: string): void {

@@ -3,7 +3,7 @@
  * wait for a backend, send it the rewritten request and the body, relay the response with
  * flow control, retry a 500 when told to, and turn every backend failure into a clear answer.
  */
-import type { BodySink, ClientHTTPBase } from '../../client/client-http-base.js';
+import type { ClientHTTPBase } from '../../client/client-http-base.js';
 import type { HttpHeaders } from '../../http/http-headers.js';
 import type { BackendHTTP, BackendClient } from '../../proxy/backend-http.js';
 import type { BackendManager, WaitingClient } from '../../proxy/backend-manager.js';
@@ -14,11 +14,10 @@ import { nowSeconds } from '../../util/clock.js';
 import { handleReproxyHeaders } from './reproxy-dispatch.js';
 import { satisfyFromCache } from './reproxy-cache.js';
 import type { ReproxyManager } from '../../proxy/reproxy-manager.js';
+import { RequestBody, type BodyOwner } from './request-body.js';
+import { answerUploadStatus, isUploadStatusRequest, uploadSession, UploadProgress } from './upload-tracking.js';
 
-/** Perlbal's READ_AHEAD_SIZE: body bytes held per client while no backend is ready. */
-const READ_AHEAD = 32 * 1024;
-
-export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
+export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
   readonly client: ClientHTTPBase;
   readonly svc: Service;
   readonly mgr: BackendManager;
@@ -29,15 +28,11 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
   /** The response head has been sent to the client. */
   responded = false;
   #backendRequested = false;
-  #requestSent = false;
-  #pending: Buffer[] = [];
-  #pendingBytes = 0;
-  #bodyDone = false;
   #hasBody: boolean;
+  /** The request body's buffering, spooling and sending; only requests with a body have one. */
+  #body: RequestBody | null = null;
   #retryCount = 0;
   #finished = false;
-  /** A chunked body is collected whole, then sent with a Content-Length (backends get HTTP/1.0). */
-  #wholeBody = false;
 
   constructor(client: ClientHTTPBase, svc: Service, mgr: BackendManager) {
     this.client = client;
@@ -61,67 +56,40 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
     if (this.highPriority) s += '; highpri';
     if (this.lowPriority) s += '; lowpri';
     if (this.responded) s += '; responded';
+    // Perlbal shows content_length_remain whenever the request declared a length.
+    if (this.client.reqHeaders?.header('Content-Length') !== undefined) {
+      s += `; waiting_for=${this.#body?.remaining ?? 0}`;
+    }
     return s;
   }
 
-  /** Start: read the body (buffering it up to buffer_backend_connect), then ask for a backend. */
+  /**
+   * Perlbal handle_request from the upload tracking on: answer `/__upload_status` here, or
+   * read the body (buffered in memory or on disk as configured), or ask for a backend now.
+   */
   start(): void {
+    const uri = this.client.reqHeaders!.uri ?? '';
+    const session = uploadSession(this.svc, uri);
+    if (session !== null && isUploadStatusRequest(uri)) {
+      this.#finished = true;
+      this.client.tagRecord('upload-status');
+      this.svc.hooks.runAll('end_proxy_request', this.client);
+      return answerUploadStatus(this.client, session);
+    }
     if (!this.#hasBody) {
       if (satisfyFromCache(this)) return;
       return this.requestBackend();
     }
-    const req = this.client.reqHeaders!;
-    if (/\b100-continue\b/i.test(req.header('Expect') ?? '') && this.client.bodyReceived === 0) {
-      // Clients wait for this before sending a body; Perlbal never sent it (they stall 1 s).
-      this.client.write('HTTP/1.1 100 Continue\r\n\r\n');
-    }
-    if (this.client.request?.chunked) {
-      // Perlbal's buffered chunked upload: Transfer-Encoding and Expect don't reach the backend.
-      this.#wholeBody = true;
-      req.setHeader('Transfer-Encoding', undefined);
-      req.setHeader('Expect', undefined);
-    }
-    this.client.state = 'buffering_request';
-    this.client.readBody(this);
-    if (this.#wholeBody) return;
-    // buffer_backend_connect 0 means: ask for a backend before any body has arrived.
-    if (this.svc.num('buffer_backend_connect') === 0) this.requestBackend();
+    const length = this.client.request!.contentLength;
+    const progress = session !== null && length > 0 ? new UploadProgress(this.svc, session, length, this.lastRequestTime) : null;
+    this.#body = new RequestBody(this, progress);
+    this.#body.start();
   }
 
-  // ---- request body (BodySink) ----------------------------------------------------------
-
-  data(chunk: Buffer): boolean {
-    const be = this.backend;
-    if (be && this.#requestSent) {
-      if (be.writeBody(chunk)) return true;
-      be.onceDrained(() => this.client.resumeBody());
-      return false;
-    }
-    this.#pending.push(chunk);
-    this.#pendingBytes += chunk.length;
-    if (this.#wholeBody) return this.#checkWholeBodySize();
-    const threshold = this.svc.num('buffer_backend_connect', 102400);
-    if (this.#pendingBytes >= threshold) this.requestBackend();
-    return this.#pendingBytes < Math.max(threshold, READ_AHEAD);
-  }
-
-  end(): void {
-    this.#bodyDone = true;
-    if (this.#wholeBody) this.client.reqHeaders!.setHeader('Content-Length', this.#pendingBytes);
-    this.requestBackend();
-  }
-
-  /** max_chunked_request_size: Perlbal closes silently past it; we say 413. */
-  #checkWholeBodySize(): boolean {
-    const max = this.svc.num('max_chunked_request_size', 209715200);
-    if (max > 0 && this.#pendingBytes > max) {
-      this.#finished = true;
-      this.#pending = [];
-      this.client.noteError('PB_ERR_REQUEST_TOO_LARGE', `chunked request body over max_chunked_request_size (${max} bytes)`);
-      this.client.sendResponse(413, `The request body is larger than max_chunked_request_size (${max} bytes).`, { close: true, statusText: 'Content Too Large' });
-      return false;
-    }
-    return true;
+  /** BodyOwner: the body was refused and answered (413, 500); nothing more happens here. */
+  bodyFailed(): void {
+    this.#finished = true;
+    this.mgr.forgetClient(this);
   }
 
   // ---- getting a backend ----------------------------------------------------------------
@@ -168,22 +136,9 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
       this.client.trace.backendRequestHeaders = hds.entries();
       this.client.trace.mark('requestSent');
     }
-    this.#requestSent = true;
     this.client.state = 'wait_res';
-    this.#flushBody(be);
+    this.#body?.attach(be);
     return true;
-  }
-
-  #flushBody(be: BackendHTTP): void {
-    const chunks = this.#pending;
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    let full = false;
-    for (const c of chunks) full = !be.writeBody(c) || full;
-    if (this.#bodyDone) return;
-    // Reading may have paused while the body waited for a backend: go on once there is room.
-    if (full) be.onceDrained(() => this.client.resumeBody());
-    else this.client.resumeBody();
   }
 
   #traceBackend(be: BackendHTTP, reused: boolean): void {
@@ -204,6 +159,7 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
   failBackend(f: BackendFailure): void {
     if (this.closed || this.responded) return;
     this.#finished = true;
+    this.#body?.release();
     sendBackendFailure(this.client, f);
   }
 
@@ -214,6 +170,10 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
     client.trace?.mark('firstByte');
     if (client.trace) client.trace.backendResponseHeaders = head.entries();
     if (this.svc.hooks.run('backend_response_received', be)) return;
+    // A backend that answers before it has our whole body must not be reused: it would read
+    // what is left of the body, or the next request, out of step. BackendHTTP consults the
+    // head's Connection when the response ends; the client's copy gets its own below.
+    if (this.#body && !this.#body.delivered) head.setHeader('Connection', 'close');
     if (this.svc.bool('enable_reproxy') && handleReproxyHeaders(this, be, head)) return;
     if (head.code === 500 && /^(?:GET|HEAD)$/.test(client.reqHeaders?.method ?? '') && this.#shouldRetry()) {
       be.abandon('retry_after_500');
@@ -225,7 +185,7 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
     client.resHeaders = res;
     client.state = 'xfer_res';
     this.responded = true;
-    client.write(res.toString());
+    client.writeHead(res.toString());
     this.svc.hooks.run('prepend_body', be, client);
   }
 
@@ -239,6 +199,7 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
 
   onBackendDone(_be: BackendHTTP): void {
     this.backend = null;
+    this.#body?.release();
     if (this.#finished || !this.responded) return;
     this.#finished = true;
     this.svc.hooks.runAll('end_proxy_request', this.client);
@@ -252,6 +213,7 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
    */
   onBackendError(be: BackendHTTP, cause: string, detail: string): void {
     this.backend = null;
+    this.#body?.release();
     if (this.#finished) return;
     this.#finished = true;
     if (this.responded) {
@@ -277,7 +239,6 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
   #retryAfter500(): void {
     this.backend = null;
     this.#backendRequested = false;
-    this.#requestSent = false;
     const delay = Number(this.#schedule()[this.#retryCount - 1] ?? 0) || 0;
     if (delay <= 0) return this.requestBackend();
     const t = setTimeout(() => this.requestBackend(), delay * 1000);
@@ -291,6 +252,7 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
     const wasFinished = this.#finished;
     this.#finished = true;
     if (!wasFinished) this.svc.hooks.runAll('end_proxy_request', this.client);
+    this.#body?.release();
     const be = this.backend;
     this.backend = null;
     if (be) be.abandon('proxied_from_client_close');
@@ -316,6 +278,7 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
     this.#reproxy?.abort();
     this.#reproxy = null;
     this.#finished = true;
+    this.#body?.release();
     const be = this.backend;
     this.backend = null;
     if (be) be.abandon('client_timeout');
@@ -328,6 +291,7 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
   handOff(): void {
     this.#finished = true;
     this.backend = null;
+    this.#body?.release();
   }
 
   // ---- reproxying -----------------------------------------------------------------------
@@ -349,6 +313,7 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodySink {
     if (this.#finished) return;
     this.#finished = true;
     this.#reproxy = null;
+    this.#body?.release();
     this.svc.hooks.runAll('end_proxy_request', this.client);
     this.client.responseDone();
   }

@@ -154,7 +154,7 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
     client.resHeaders = res;
     client.state = 'xfer_res';
     this.#pr.responded = true;
-    client.write(res.toString());
+    client.writeHead(res.toString());
   }
 
   onBackendData(be: BackendHTTP, chunk: Buffer): boolean {

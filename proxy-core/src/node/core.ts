@@ -271,6 +271,12 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
     this.#syncPools(next);
     this.#syncBackends(prev);
     this.reproxy.maxConnections = Number(next.server['max_reproxy_connections'] ?? 0) || 0;
+    this.reproxy.perHostMax = new Map(
+      Object.entries(next.server).flatMap(([k, v]) => {
+        const m = /^max_reproxy_connections\((.+)\)$/.exec(k);
+        return m ? [[m[1]!, Number(v) || 0] as [string, number]] : [];
+      }),
+    );
     this.plugins.sync(prev, next);
     for (const need of plan.tcp) {
       const l = this.#tcp.get(need.key)!;

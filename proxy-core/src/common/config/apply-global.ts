@@ -160,14 +160,15 @@ function applyAioMode(op: Op, cmd: ServerCommand): boolean {
   return ok(op);
 }
 
+/**
+ * The global cap, or with `(host:port)` the cap for one reproxy target. Perlbal 1.80 meant the
+ * per-host form but its numeric check clobbers `$1`, so it set the global cap instead; here it
+ * does what it says (docs/compatibility.md), stored under its own key.
+ */
 function applyMaxReproxy(op: Op, cmd: ServerCommand, perHost: string | undefined): boolean {
   if (!numeric(op, cmd)) return false;
-  // QUIRK: the numeric check resets $1, so the per-host form sets the global cap.
-  if (perHost !== undefined) {
-    const what = `Perlbal 1.80 applies ${cmd.key} to every host: it sets the global max_reproxy_connections`;
-    note(op, 'server_quirk', { what }, tokenSpan(cmd, 'key'));
-  }
-  setOwn(op.model.server, 'max_reproxy_connections', Number(cmd.value));
+  const key = perHost === undefined ? 'max_reproxy_connections' : `max_reproxy_connections(${perHost})`;
+  setOwn(op.model.server, key, Number(cmd.value));
   return ok(op);
 }
 

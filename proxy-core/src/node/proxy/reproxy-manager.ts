@@ -40,6 +40,8 @@ export class ReproxyManager implements BackendOwner {
   readonly #stats: NodeStatsTable;
   /** SERVER max_reproxy_connections (0 = unlimited). */
   maxConnections = 0;
+  /** SERVER max_reproxy_connections(host:port): caps for single targets. */
+  perHostMax = new Map<string, number>();
 
   constructor(sockets: SocketRegistry, stats: NodeStatsTable) {
     this.#sockets = sockets;
@@ -82,7 +84,8 @@ export class ReproxyManager implements BackendOwner {
       }
       return this.registerBoredom(be);
     }
-    if (this.maxConnections > 0 && t.backends.length >= this.maxConnections) return;
+    const max = this.perHostMax.get(hostport) || this.maxConnections;
+    if (max > 0 && t.backends.length >= max) return;
     const be = new BackendHTTP(this, this.#stats, parseNode(hostport), null, 0);
     t.connecting = be;
     this.#sockets.add(be);
@@ -137,6 +140,7 @@ export class ReproxyManager implements BackendOwner {
       out.push(`backends ${hp} ${t.backends.length}`);
       for (const be of t.backends) out.push(`... ${be.asString()}`);
     }
+    for (const [hp, n] of this.perHostMax) out.push(`SERVER max_reproxy_connections(${hp}) = ${n}`);
     out.push(`SERVER max_reproxy_connections = ${this.maxConnections}`);
     return out;
   }

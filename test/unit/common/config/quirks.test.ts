@@ -147,10 +147,10 @@ describe('17.6 SERVER quirks', () => {
     expect(session().run('server frob = 1')).toEqual(["ERROR: unknown server option '1'"]);
   });
 
-  test('max_reproxy_connections(host) sets the global cap', () => {
-    const r = check(['SERVER max_reproxy_connections(10.0.0.1:80) = 2']);
-    expect(r.model.server).toEqual({ max_reproxy_connections: 2 });
-    expect(r.diagnostics.some((d) => d.code === 'server_quirk')).toBe(true);
+  test('max_reproxy_connections(host) sets that host\'s cap (a fixed Perlbal bug: it set the global one)', () => {
+    const r = check(['SERVER max_reproxy_connections(10.0.0.1:80) = 2', 'SERVER max_reproxy_connections = 5']);
+    expect(r.model.server).toEqual({ 'max_reproxy_connections(10.0.0.1:80)': 2, max_reproxy_connections: 5 });
+    expect(r.diagnostics.filter((d) => d.code !== 'nothing_enabled')).toEqual([]);
   });
 });
 

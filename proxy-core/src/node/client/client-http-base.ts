@@ -85,6 +85,8 @@ export class ClientHTTPBase implements TrackedSocket {
   #noMoreRequests = false;
   /** This response is the last, whatever is queued (a parse error, a backend failure). */
   #forceClose = false;
+  /** llhttp is running (its callbacks may close the connection; the parser is freed after). */
+  #executing = false;
   /** A request that could not be parsed behind the one in progress; answered after it. */
   #pendingError: RequestError | null = null;
   #drainWaiters: Array<() => void> = [];
@@ -158,7 +160,15 @@ export class ClientHTTPBase implements TrackedSocket {
     this.aliveTime = nowSeconds();
     const reader = this.#reader;
     if (!reader || this.#noMoreRequests) return; // lingering close: discard
+    this.#executing = true;
     const err = reader.execute(chunk);
+    this.#executing = false;
+    if (this.#closed) {
+      // Closed from a parser callback (a body sink failing, say): free the parser only now
+      // that llhttp has returned; freeing it mid-execute crashes the process.
+      reader.close();
+      return;
+    }
     if (err) return this.#onBadRequest(err);
     this.#pump();
   };
@@ -497,7 +507,7 @@ export class ClientHTTPBase implements TrackedSocket {
     }
     this.core.sockets.delete(this);
     this.core.clients.delete(this);
-    this.#reader?.close();
+    if (!this.#executing) this.#reader?.close();
     this.#reader = null;
     this.#queue = [];
     const onClose = this.onClose;

@@ -56,10 +56,10 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
     if (this.highPriority) s += '; highpri';
     if (this.lowPriority) s += '; lowpri';
     if (this.responded) s += '; responded';
-    // Perlbal shows content_length_remain whenever the request declared a length.
-    if (this.client.reqHeaders?.header('Content-Length') !== undefined) {
-      s += `; waiting_for=${this.#body?.remaining ?? 0}`;
-    }
+    // Perlbal's content_length_remain: shown for a declared length (chunked bodies have none).
+    const body = this.#body;
+    const remain = body ? body.remaining : this.client.reqHeaders?.header('Content-Length') !== undefined ? 0 : null;
+    if (remain !== null) s += `; waiting_for=${remain}`;
     return s;
   }
 

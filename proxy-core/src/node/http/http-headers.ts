@@ -132,7 +132,8 @@ export class HttpHeaders {
     const [maj, min] = version.split('.').map(Number) as [number, number];
     this.versionNumber = maj * 1000 + min;
     if (this.method !== null) this.#firstLine = `${this.method} ${this.uri} HTTP/${version}`;
-    else this.#firstLine = `HTTP/${version} ${this.code} ${this.reason}`;
+    // Perlbal _codetext: an empty reason from a backend is replaced by Perlbal's own text.
+    else this.#firstLine = `HTTP/${version} ${this.code} ${this.reason || perlbalStatusText(this.code)}`;
   }
 
   /** Change the response code; the reason follows Perlbal's table unless given. */

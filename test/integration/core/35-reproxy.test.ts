@@ -168,3 +168,48 @@ describe('X-REPROXY-SERVICE', () => {
     expect(none.body.toString()).toContain('Vhost twiddling not configured for requested pair.');
   });
 });
+
+describe('misbehaving reproxy targets', () => {
+  async function targetWith(handler: Parameters<TestBackend['handle']>[0]): Promise<string> {
+    const target = await startBackend();
+    target.handle(handler);
+    return `http://127.0.0.1:${target.port}/x`;
+  }
+
+  it('a target that resets or sends garbage is skipped for the next URL', async () => {
+    const good = `http://127.0.0.1:${pb.port('web')}/phrase.txt`;
+    for (const bad of [await targetWith(() => 'reset'), await targetWith(() => ({ raw: 'NOT HTTP\r\n\r\n', then: 'close' }))]) {
+      be.handle(() => ({ status: 200, headers: [['X-REPROXY-URL', `${bad} ${good}`]], body: '' }));
+      const r = await rawOne(pb.port('proxy'), ka('/x'));
+      expect(r.status).toBe(200);
+      expect(r.body.toString()).toBe(PHRASE);
+    }
+  });
+
+  it('a target that stops mid-body: the client connection closes, never a short body as complete', async () => {
+    const short = await targetWith(() => ({ raw: 'HTTP/1.0 200 OK\r\nContent-Length: 50\r\n\r\nonly part', then: 'close' }));
+    be.handle(() => ({ status: 200, headers: [['X-REPROXY-URL', short]], body: '' }));
+    const r = await rawOne(pb.port('proxy'), ka('/x'), 2000);
+    expect(r.closed).toBe(true);
+    expect(r.body.length).toBeLessThan(50);
+  });
+
+  it('a target that never answers: 504 naming the URL at the idle timeout', async () => {
+    const hang = await targetWith(() => 'hang');
+    const pb2 = await startCore(`
+CREATE POOL p
+  POOL p ADD ${be.hostport}
+CREATE SERVICE proxy
+  SET role = reverse_proxy
+  SET listen = 127.0.0.1:0
+  SET pool = p
+  SET enable_reproxy = on
+  SET idle_timeout = 1
+ENABLE proxy
+`);
+    be.handle(() => ({ status: 200, headers: [['X-REPROXY-URL', hang]], body: '' }));
+    const r = await rawOne(pb2.port('proxy'), ka('/x'), 5000);
+    expect(r.status).toBe(504);
+    expect(r.body.toString()).toContain(`reproxy target ${hang} did not answer`);
+  });
+});

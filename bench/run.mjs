@@ -1,22 +1,24 @@
 #!/usr/bin/env node
-// Benchmark: Perlbal Desktop against the real Perlbal 1.80 and nginx, serving the same files
-// on loopback, driven by wrk in the same run. Prints req/s, p50/p99 latency, CPU and peak RSS,
-// with the ratios ours/Perlbal and ours/nginx. Needs Debian's perlbal, nginx and wrk:
+// Benchmark: Perlbal Desktop against the real Perlbal 1.80 and nginx on loopback, driven by
+// wrk in the same run: as web servers serving the same files, and as reverse proxies in front
+// of one nginx origin. Prints req/s, p50/p99 latency, CPU, idle and peak RSS, the ratios
+// ours/Perlbal and ours/nginx, and the targets. Needs Debian's perlbal, nginx and wrk:
 //   apt-get install -y perlbal libstring-crc32-perl nginx-light wrk
 // and a built core (`npm ci` builds it). Usage:
-//   node bench/run.mjs [--duration 10] [--warmup 3] [--reps 3] [--connections 50] [--only web-1k,web-1m]
-// Servers are pinned to CPU 0 and wrk to CPU 1 when `taskset` exists; runs are interleaved.
-import { spawn, spawnSync } from 'node:child_process';
+//   node bench/run.mjs [--duration 10] [--warmup 3] [--reps 3] [--connections 50] [--only web-1k,proxy-1k]
+// Measured servers are pinned to CPU 0, wrk and the origin to CPU 1 when `taskset` exists;
+// runs are interleaved.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForPort, processStats, median, fmt } from './lib.mjs';
+import { processStats, median, fmt } from './lib.mjs';
 import { SCENARIOS } from './scenarios.mjs';
+import { launchAll, pinned, pinnedCpus, stopAll, workerPid } from './servers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = parseArgs(process.argv.slice(2));
-const haveTaskset = spawnSync('which', ['taskset']).status === 0;
 
 function parseArgs(argv) {
   const o = { duration: 10, warmup: 3, reps: 3, connections: 50, only: null };
@@ -35,33 +37,6 @@ function need(bin) {
     console.error(`bench: '${bin}' is missing. apt-get install -y perlbal libstring-crc32-perl nginx-light wrk`);
     process.exit(2);
   }
-}
-
-function pinned(cpu, cmd, argv) {
-  return haveTaskset ? ['taskset', ['-c', String(cpu), cmd, ...argv]] : [cmd, argv];
-}
-
-/** Start a server process and wait until `port` accepts connections. */
-async function startServer(name, cmd, argv, port, opts = {}) {
-  const [c, a] = pinned(0, cmd, argv);
-  const child = spawn(c, a, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  try {
-    await waitForPort(port, 10_000);
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw new Error(`${name} did not start: ${e.message}\n${log}`, { cause: e });
-  }
-  return { name, child, log: () => log };
-}
-
-/** The pid doing the work (nginx: its single worker, child of the master). */
-function workerPid(server) {
-  if (server.name !== 'nginx') return server.child.pid;
-  const kids = spawnSync('pgrep', ['-P', String(server.masterPid)]).stdout.toString().trim().split('\n');
-  return Number(kids[0]) || server.masterPid;
 }
 
 function runWrk(url, extraArgs) {
@@ -106,17 +81,17 @@ function summarise(server, reps) {
  * Runs are interleaved (ours, Perlbal, nginx, ours, ...) so that a burst of load from
  * elsewhere on a shared machine hits every server alike and the ratios stay meaningful.
  */
-function measureScenario(servers, scenario) {
-  const targets = servers.filter((s) => scenario.servers.includes(s.name));
-  for (const s of targets) runWrk(scenario.url(s), [...scenario.wrkArgs, '-d', `${args.warmup}s`]);
-  const reps = new Map(targets.map((s) => [s.name, []]));
+function measureScenario(running, scenario) {
+  const targets = Object.entries(scenario.servers).map(([label, kind]) => ({ label, server: running[kind] }));
+  for (const { server } of targets) runWrk(scenario.url(server), [...scenario.wrkArgs, '-d', `${args.warmup}s`]);
+  const reps = new Map(targets.map((t) => [t.label, []]));
   for (let i = 0; i < args.reps; i++) {
-    for (const s of targets) {
-      process.stderr.write(`bench: ${scenario.name} ${s.name} run ${i + 1}/${args.reps}\n`);
-      reps.get(s.name).push(measureOnce(s, scenario));
+    for (const { label, server } of targets) {
+      process.stderr.write(`bench: ${scenario.name} ${label} run ${i + 1}/${args.reps}\n`);
+      reps.get(label).push(measureOnce(server, scenario));
     }
   }
-  return Object.fromEntries(targets.map((s) => [s.name, summarise(s, reps.get(s.name))]));
+  return Object.fromEntries(targets.map(({ label, server }) => [label, summarise(server, reps.get(label))]));
 }
 
 async function main() {
@@ -126,30 +101,26 @@ async function main() {
     console.error('bench: build the core first (npm ci, or npm run build:core)');
     process.exit(2);
   }
+  const scenarios = SCENARIOS.filter((s) => !args.only || args.only.includes(s.name));
+  const unknown = (args.only ?? []).filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    console.error(`bench: unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+    process.exit(2);
+  }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pbd-bench-'));
   // nginx's worker drops to an unprivileged user when started as root: let it read the files.
   fs.chmodSync(work, 0o755);
-  const scenarios = SCENARIOS.filter((s) => !args.only || args.only.includes(s.name));
-  const env = { work, root };
+  const env = { work, root, bin, docroot: path.join(work, 'docroot') };
   for (const s of scenarios) s.prepare?.(env);
-  const servers = [];
+  const kinds = [...new Set(scenarios.flatMap((s) => Object.values(s.servers)))];
   const results = {};
+  const running = await launchAll(kinds, env);
   try {
-    for (const kind of ['ours', 'perlbal', 'nginx']) {
-      const port = await freePort();
-      const mgmt = await freePort();
-      const server = await launch(kind, port, mgmt, env, bin);
-      server.port = port;
-      servers.push(server);
-    }
     await new Promise((r) => setTimeout(r, 300));
-    for (const s of servers) s.idleRssMiB = processStats(workerPid(s)).rssKiB / 1024;
-    for (const sc of scenarios) results[sc.name] = measureScenario(servers, sc);
+    for (const s of Object.values(running)) s.idleRssMiB = processStats(workerPid(s)).rssKiB / 1024;
+    for (const sc of scenarios) results[sc.name] = measureScenario(running, sc);
   } finally {
-    for (const s of servers) {
-      s.child.kill('SIGKILL');
-      if (s.masterPid) spawnSync('kill', ['-9', String(s.masterPid)]);
-    }
+    stopAll(running);
   }
   report(results, scenarios);
   const out = path.join(root, 'bench', 'results');
@@ -157,35 +128,6 @@ async function main() {
   const file = path.join(out, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify({ machine: machine(), args, results }, null, 2));
   console.log(`\nraw results: ${path.relative(root, file)}`);
-}
-
-async function launch(kind, port, mgmt, env, bin) {
-  const docroot = path.join(env.work, 'docroot');
-  if (kind === 'ours' || kind === 'perlbal') {
-    const conf = path.join(env.work, `${kind}.conf`);
-    fs.writeFileSync(
-      conf,
-      `SERVER aio_mode = ${kind === 'perlbal' ? 'ioaio' : 'none'}\n` +
-        `CREATE SERVICE web\n  SET role = web_server\n  SET listen = 127.0.0.1:${port}\n  SET docroot = ${docroot}\n  SET persist_client = on\nENABLE web\n` +
-        `CREATE SERVICE mgmt\n  SET role = management\n  SET listen = 127.0.0.1:${mgmt}\nENABLE mgmt\n`,
-    );
-    if (kind === 'ours') return startServer('ours', process.execPath, [bin, '--config', conf], port);
-    return startServer('perlbal', 'perlbal', [`--config=${conf}`], port);
-  }
-  const prefix = path.join(env.work, 'nginx');
-  fs.mkdirSync(path.join(prefix, 'logs'), { recursive: true });
-  const conf = path.join(prefix, 'nginx.conf');
-  fs.writeFileSync(
-    conf,
-    `${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;\ndaemon off;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/logs/error.log;\n` +
-      `events { worker_connections 4096; }\n` +
-      `http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000; keepalive_timeout 65;\n` +
-      `  types { text/plain txt; application/octet-stream bin; }\n` +
-      `  server { listen 127.0.0.1:${port}; root ${docroot}; } }\n`,
-  );
-  const s = await startServer('nginx', 'nginx', ['-p', prefix, '-c', conf], port);
-  s.masterPid = s.child.pid;
-  return s;
 }
 
 function machine() {
@@ -196,25 +138,25 @@ function machine() {
     memGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()}`,
     node: process.version,
-    pinned: haveTaskset,
+    pinned: pinnedCpus,
     date: new Date().toISOString(),
   };
 }
 
 function report(results, scenarios) {
   const m = machine();
-  console.log(`\nmachine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ${m.os}, Node ${m.node}${m.pinned ? ', server on CPU 0, wrk on CPU 1' : ''}`);
-  console.log(`wrk -t1 -c${args.connections} -d${args.duration}s, keep-alive unless stated; median of ${args.reps} runs after a ${args.warmup}s warm-up\n`);
+  console.log(`\nmachine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ${m.os}, Node ${m.node}${m.pinned ? ', servers on CPU 0, wrk and the proxy origin on CPU 1' : ''}`);
+  console.log(`wrk -t1 -c${args.connections} -d${args.duration}s; median of ${args.reps} runs after a ${args.warmup}s warm-up\n`);
   const head = ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'CPU %', 'idle/peak RSS MiB', 'x Perlbal', 'x nginx'];
   const rows = [head];
   for (const s of scenarios) {
     const r = results[s.name] ?? {};
-    for (const kind of ['ours', 'perlbal', 'nginx']) {
-      const x = r[kind];
+    for (const label of Object.keys(s.servers)) {
+      const x = r[label];
       if (!x) continue;
       rows.push([
         s.name,
-        kind,
+        label,
         fmt(x.rps, 0),
         fmt(x.p50, 2),
         fmt(x.p99, 2),
@@ -229,9 +171,8 @@ function report(results, scenarios) {
   const widths = head.map((_, i) => Math.max(...rows.map((row) => String(row[i] ?? '').length)));
   for (const row of rows) console.log(row.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  '));
   for (const s of scenarios) {
-    if (!s.target) continue;
     const r = results[s.name];
-    if (!r?.ours) continue;
+    if (!s.target || !r || Object.keys(s.servers).some((label) => !r[label])) continue;
     const verdicts = s.target(r).map(([what, ok]) => `${ok ? 'met' : 'MISSED'}: ${what}`);
     console.log(`${s.name}: ${verdicts.join('; ')}`);
   }

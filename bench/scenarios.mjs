@@ -1,33 +1,76 @@
-// What the benchmark measures. Each scenario prepares its files, names the servers it runs
-// against, builds the URL and wrk options, and states the target from the issue it serves.
+// What the benchmark measures. Each scenario prepares its files, maps the names it reports
+// (ours, perlbal, nginx, ...) to the server processes it runs against (bench/servers.mjs),
+// builds the URL and wrk options, and states the targets from the issue it serves.
 import fs from 'node:fs';
 import path from 'node:path';
 
 function file(env, name, bytes) {
-  const dir = path.join(env.work, 'docroot');
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(env.docroot, { recursive: true });
   const buf = Buffer.alloc(bytes);
   for (let i = 0; i < bytes; i++) buf[i] = 97 + (i % 26);
-  fs.writeFileSync(path.join(dir, name), buf);
+  fs.writeFileSync(path.join(env.docroot, name), buf);
 }
 
-const ALL = ['ours', 'perlbal', 'nginx'];
+const WEB = { ours: 'ours', perlbal: 'perlbal', nginx: 'nginx' };
+const PROXIES = { ours: 'ours-proxy', perlbal: 'perlbal-proxy', nginx: 'nginx-proxy' };
+const KEEP_ALIVE = ['-H', 'Connection: keep-alive'];
+const CLOSE = ['-H', 'Connection: close'];
+const ratio = (a, b) => (a / b).toFixed(2);
+
+/** The reverse-proxy targets for 1 KiB keep-alive responses. */
+function proxyTargets(r) {
+  const { ours, perlbal, nginx } = r;
+  return [
+    [`>= 4x Perlbal req/s (${ratio(ours.rps, perlbal.rps)}x)`, ours.rps >= 4 * perlbal.rps],
+    [`>= 0.5x nginx req/s (${ratio(ours.rps, nginx.rps)}x)`, ours.rps >= 0.5 * nginx.rps],
+    [`p99 <= 2x nginx (${ours.p99.toFixed(2)} ms vs ${nginx.p99.toFixed(2)} ms)`, ours.p99 <= 2 * nginx.p99],
+    [`idle RSS < 80 MiB (${ours.idleRssMiB.toFixed(0)} MiB)`, ours.idleRssMiB < 80],
+  ];
+}
+
+function proxyScenario(name, fileName, bytes, wrkArgs, target) {
+  return {
+    name,
+    servers: PROXIES,
+    prepare: (env) => file(env, fileName, bytes),
+    url: (s) => `http://127.0.0.1:${s.port}/${fileName}`,
+    wrkArgs,
+    ...(target ? { target } : {}),
+  };
+}
 
 export const SCENARIOS = [
   {
     name: 'web-1k',
-    servers: ALL,
+    servers: WEB,
     prepare: (env) => file(env, '1k.bin', 1024),
     url: (s) => `http://127.0.0.1:${s.port}/1k.bin`,
-    wrkArgs: ['-H', 'Connection: keep-alive'],
-    target: (r) => [[`>= 3x Perlbal req/s (${(r.ours.rps / r.perlbal.rps).toFixed(2)}x)`, r.ours.rps >= 3 * r.perlbal.rps]],
+    wrkArgs: KEEP_ALIVE,
+    target: (r) => [[`>= 3x Perlbal req/s (${ratio(r.ours.rps, r.perlbal.rps)}x)`, r.ours.rps >= 3 * r.perlbal.rps]],
   },
   {
     name: 'web-1m',
-    servers: ALL,
+    servers: WEB,
     prepare: (env) => file(env, '1m.bin', 1024 * 1024),
     url: (s) => `http://127.0.0.1:${s.port}/1m.bin`,
-    wrkArgs: ['-H', 'Connection: keep-alive'],
-    target: (r) => [[`>= 0.8x nginx req/s (${(r.ours.rps / r.nginx.rps).toFixed(2)}x)`, r.ours.rps >= 0.8 * r.nginx.rps]],
+    wrkArgs: KEEP_ALIVE,
+    target: (r) => [[`>= 0.8x nginx req/s (${ratio(r.ours.rps, r.nginx.rps)}x)`, r.ours.rps >= 0.8 * r.nginx.rps]],
+  },
+  proxyScenario('proxy-1k', '1k.bin', 1024, KEEP_ALIVE, proxyTargets),
+  proxyScenario('proxy-1k-close', '1k.bin', 1024, CLOSE),
+  proxyScenario('proxy-64k', '64k.bin', 64 * 1024, KEEP_ALIVE),
+  proxyScenario('proxy-64k-close', '64k.bin', 64 * 1024, CLOSE),
+  {
+    // The same proxy with and without someone listening for request records (--access-log
+    // to /dev/null): the difference is what records cost.
+    name: 'proxy-1k-records',
+    servers: { ours: 'ours-proxy', 'ours+records': 'ours-records' },
+    prepare: (env) => file(env, '1k.bin', 1024),
+    url: (s) => `http://127.0.0.1:${s.port}/1k.bin`,
+    wrkArgs: KEEP_ALIVE,
+    target: (r) => {
+      const cost = 1 - r['ours+records'].rps / r.ours.rps;
+      return [[`records cost < 10% of req/s (${(cost * 100).toFixed(1)}%)`, cost < 0.1]];
+    },
   },
 ];

@@ -1,18 +1,26 @@
 /**
  * Command-line options, parsed the way Perl's Getopt::Long parses Perlbal's: long options
  * with `=` or a separate value, single-dash forms, and unique abbreviations (`--conf`, `-c`,
- * `-d`, `-h`, `-v`).
+ * `-d`, `-h`, `-v`). `--demo` and `--access-log` are ours.
  */
 export interface CliOptions {
   config?: string;
   daemon: boolean;
   help: boolean;
   version: boolean;
+  /** Start the demo backend on free 127.0.0.1 pool nodes. */
+  demo: boolean;
+  /** Print one line per completed request. */
+  accessLog: boolean;
 }
 
 export const USAGE = `Usage: perlbal-desktop [OPTIONS]
   --config=FILE, -c FILE   run this Perlbal config (default: the bundled resources/perlbal.conf)
   --daemon, -d             detach and run in the background
+  --demo                   start a small demo LiveJournal on every 127.0.0.1 pool node of a
+                           reverse_proxy that nothing listens on yet
+  --access-log             print one line per request: client, request, status, bytes,
+                           time and route
   --help, -h               show this help
   --version, -v            show the version
 
@@ -20,19 +28,29 @@ Perlbal Desktop runs a Perlbal 1.80 config: the same commands, services, plugins
 management port. Docs: README.md and docs/ in the repository.
 `;
 
-const NAMES = ['config', 'daemon', 'help', 'version'] as const;
+const NAMES = ['config', 'daemon', 'help', 'version', 'demo', 'access-log'] as const;
 type Name = (typeof NAMES)[number];
+/** Perlbal's one-letter forms keep their meaning now that `d` could also start `demo`. */
+const LETTERS: Record<string, Name> = { c: 'config', d: 'daemon', h: 'help', v: 'version' };
+const FLAGS: Record<Exclude<Name, 'config'>, keyof Omit<CliOptions, 'config'>> = {
+  daemon: 'daemon',
+  help: 'help',
+  version: 'version',
+  demo: 'demo',
+  'access-log': 'accessLog',
+};
 
 function resolveName(given: string): Name | null {
+  if (Object.hasOwn(LETTERS, given)) return LETTERS[given]!;
   const hits = NAMES.filter((n) => n.startsWith(given));
   return hits.length === 1 ? hits[0]! : NAMES.includes(given as Name) ? (given as Name) : null;
 }
 
 export function parseArgs(argv: string[]): CliOptions | { error: string } {
-  const opts: CliOptions = { daemon: false, help: false, version: false };
+  const opts: CliOptions = { daemon: false, help: false, version: false, demo: false, accessLog: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const m = /^--?([a-z]+)(?:=(.*))?$/.exec(arg);
+    const m = /^--?([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
     if (!m) return { error: `Unknown argument: ${arg}` };
     const name = resolveName(m[1]!);
     if (!name) return { error: `Unknown option: ${m[1]}` };
@@ -43,7 +61,7 @@ export function parseArgs(argv: string[]): CliOptions | { error: string } {
       continue;
     }
     if (m[2] !== undefined) return { error: `Option ${name} does not take an argument` };
-    opts[name] = true;
+    opts[FLAGS[name]] = true;
   }
   return opts;
 }

@@ -8,15 +8,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from '../src/common/config/index.js';
+import type { RequestRecord } from '../src/common/request-record.js';
 import { hasErrorCode } from '../src/common/errors.js';
 import { ConfigError, ProxyCore } from '../src/node/core.js';
+import { startDemos, type DemoOutcome } from '../src/node/demo/demo-nodes.js';
 import { parseArgs, USAGE, type CliOptions } from './cli-args.js';
-import { describeListeners } from './banner.js';
+import { describeDemos, describeListeners, formatAccessLine } from './banner.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** proxy-core/bin (source) or proxy-core/dist/bin (built): the repository root is above. */
 const repoRoot = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..');
 export const DEFAULT_CONFIG = path.join(repoRoot, 'resources', 'perlbal.conf');
+/** The demo journal's userpics and photos (made by scripts/make-demo-images.mjs). */
+const DEMO_ASSETS = path.join(repoRoot, 'resources', 'demo');
 const VERSION = '0.1.0';
 
 function readConfig(file: string): string {
@@ -71,9 +75,12 @@ async function run(opts: CliOptions, argv: string[]): Promise<void> {
   }
   const pidfile = core.model.server['pidfile'];
   if (typeof pidfile === 'string' && pidfile) writePidfile(pidfile);
+  const demos: DemoOutcome[] = opts.demo ? await startDemos(core, DEMO_ASSETS) : [];
   const finish = (code: number): void => {
     if (typeof pidfile === 'string' && pidfile) fs.rmSync(pidfile, { force: true });
-    process.exit(code);
+    // The demo backends go with us; their sockets close at once, and a stuck one can't hold us.
+    setTimeout(() => process.exit(code), 1000).unref();
+    void Promise.all(demos.map((d) => ('server' in d ? d.server.close() : undefined))).finally(() => process.exit(code));
   };
   core.on('exit', () => finish(0));
   core.on('stopped', () => finish(0));
@@ -87,7 +94,25 @@ async function run(opts: CliOptions, argv: string[]): Promise<void> {
   process.on('SIGPIPE', () => {});
   process.stdout.write(`Perlbal Desktop ${VERSION} running ${file}\n`);
   for (const line of describeListeners(core)) process.stdout.write(`${line}\n`);
+  if (opts.demo) for (const line of describeDemos(core, demos)) process.stdout.write(`${line}\n`);
+  if (opts.accessLog) core.on('request', accessLogger(process.stdout));
   process.stdout.write('Running.\n');
+}
+
+/**
+ * `--access-log`: one line per request record. Lines of one event-loop turn go out in one
+ * write, so a busy proxy makes one write per turn instead of one per request.
+ */
+function accessLogger(out: NodeJS.WritableStream): (record: RequestRecord) => void {
+  let pending: string[] = [];
+  const flush = (): void => {
+    out.write(pending.join(''));
+    pending = [];
+  };
+  return (record) => {
+    if (pending.length === 0) setImmediate(flush);
+    pending.push(`${formatAccessLine(record)}\n`);
+  };
 }
 
 function writePidfile(file: string): void {

@@ -30,9 +30,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Replace `{{port:name}}` placeholders with fresh ports; returns the text and the map. */
-export async function instantiate(template: string): Promise<{ text: string; ports: Map<string, number> }> {
-  const ports = new Map<string, number>();
+/**
+ * Per-server start options. `ports` pre-assigns placeholders to ports that are already
+ * listening (a test backend started first, one per server); the others get fresh ones. Either
+ * way they are in the server's `ports` map, so `normalise` turns them back into names.
+ */
+export interface StartOptions {
+  ports?: Record<string, number>;
+}
+
+/** Replace `{{port:name}}` placeholders with the preset or fresh ports; returns the text and the map. */
+export async function instantiate(template: string, preset: Record<string, number> = {}): Promise<{ text: string; ports: Map<string, number> }> {
+  const ports = new Map<string, number>(Object.entries(preset));
   for (const m of template.matchAll(/\{\{port:(\w+)\}\}/g)) {
     if (!ports.has(m[1]!)) ports.set(m[1]!, await freePort());
   }
@@ -100,8 +109,8 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string,
 }
 
 /** Start the real Perlbal on a config template. `waitFor` names TCP ports to wait for. */
-export async function startPerlbal(template: string, waitFor: string[] = ['mgmt']): Promise<Server> {
-  const { text, ports } = await instantiate(template);
+export async function startPerlbal(template: string, waitFor: string[] = ['mgmt'], opts: StartOptions = {}): Promise<Server> {
+  const { text, ports } = await instantiate(template, opts.ports);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-oracle-'));
   const conf = path.join(dir, 'perlbal.conf');
   fs.writeFileSync(conf, text);
@@ -128,17 +137,21 @@ export async function startPerlbal(template: string, waitFor: string[] = ['mgmt'
 }
 
 /** Start ours in-process on the same template (fresh ports). */
-export async function startOurs(template: string): Promise<Server> {
-  const { text, ports } = await instantiate(template);
+export async function startOurs(template: string, opts: StartOptions = {}): Promise<Server> {
+  const { text, ports } = await instantiate(template, opts.ports);
   const core = await ProxyCore.start(text);
   const server = makeServer('ours', ports, async () => core.close(), () => '');
   onTestFinished(() => server.stop());
   return server;
 }
 
-/** Both servers on one template. */
-export async function startBoth(template: string, waitFor: string[] = ['mgmt']): Promise<{ perlbal: Server; ours: Server }> {
-  const [perlbal, ours] = await Promise.all([startPerlbal(template, waitFor), startOurs(template)]);
+/** Both servers on one template; `opts` gives each its own preset ports (e.g. its own backend). */
+export async function startBoth(
+  template: string,
+  waitFor: string[] = ['mgmt'],
+  opts: { perlbal?: StartOptions; ours?: StartOptions } = {},
+): Promise<{ perlbal: Server; ours: Server }> {
+  const [perlbal, ours] = await Promise.all([startPerlbal(template, waitFor, opts.perlbal), startOurs(template, opts.ours)]);
   return { perlbal, ours };
 }
 

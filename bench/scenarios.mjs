@@ -39,6 +39,21 @@ function proxyScenario(name, fileName, bytes, wrkArgs, target) {
   };
 }
 
+/**
+ * The backend answers with X-REPROXY-URL (back to the origin's own file) or X-REPROXY-FILE;
+ * the proxy fetches or reads the real body. nginx has no X-REPROXY, so only ours and Perlbal.
+ */
+function reproxyScenario(name, kind, fileName, bytes) {
+  return {
+    name,
+    servers: { ours: 'ours-proxy', perlbal: 'perlbal-proxy' },
+    prepare: (env) => file(env, fileName, bytes),
+    url: (s) => `http://127.0.0.1:${s.port}/${kind}/${fileName}`,
+    wrkArgs: KEEP_ALIVE,
+    target: (r) => [[`>= 3x Perlbal req/s (${ratio(r.ours.rps, r.perlbal.rps)}x)`, r.ours.rps >= 3 * r.perlbal.rps]],
+  };
+}
+
 export const SCENARIOS = [
   {
     name: 'web-1k',
@@ -60,6 +75,10 @@ export const SCENARIOS = [
   proxyScenario('proxy-1k-close', '1k.bin', 1024, CLOSE),
   proxyScenario('proxy-64k', '64k.bin', 64 * 1024, KEEP_ALIVE),
   proxyScenario('proxy-64k-close', '64k.bin', 64 * 1024, CLOSE),
+  reproxyScenario('reproxy-url-64k', 'rp-url', '64k.bin', 64 * 1024),
+  reproxyScenario('reproxy-url-1m', 'rp-url', '1m.bin', 1024 * 1024),
+  reproxyScenario('reproxy-file-64k', 'rp-file', '64k.bin', 64 * 1024),
+  reproxyScenario('reproxy-file-1m', 'rp-file', '1m.bin', 1024 * 1024),
   {
     // The same proxy with and without someone listening for request records (--access-log
     // to /dev/null): the difference is what records cost.
@@ -74,3 +93,26 @@ export const SCENARIOS = [
     },
   },
 ];
+
+// ---- TLS: a 1 KiB file over HTTPS, on keep-alive connections and with a new connection (and
+// so a handshake) per request. Each server keeps its default TLS settings.
+const TLS_WEB = { ours: 'ours-tls', perlbal: 'perlbal-tls', nginx: 'nginx-tls' };
+
+function tlsScenario(name, wrkArgs, target) {
+  return {
+    name,
+    servers: TLS_WEB,
+    prepare: (env) => file(env, '1k.bin', 1024),
+    url: (s) => `https://127.0.0.1:${s.port}/1k.bin`,
+    wrkArgs,
+    ...(target ? { target } : {}),
+  };
+}
+
+SCENARIOS.push(
+  tlsScenario('tls-1k', KEEP_ALIVE, (r) => [
+    [`>= 3x Perlbal req/s (${ratio(r.ours.rps, r.perlbal.rps)}x)`, r.ours.rps >= 3 * r.perlbal.rps],
+    [`>= 0.5x nginx req/s (${ratio(r.ours.rps, r.nginx.rps)}x)`, r.ours.rps >= 0.5 * r.nginx.rps],
+  ]),
+  tlsScenario('tls-1k-close', CLOSE),
+);

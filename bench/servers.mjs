@@ -44,7 +44,7 @@ function proxyConf(port, mgmt, origin) {
   return (
     `CREATE POOL origin\n  POOL origin ADD 127.0.0.1:${origin}\n` +
     `CREATE SERVICE proxy\n  SET role = reverse_proxy\n  SET listen = 127.0.0.1:${port}\n  SET pool = origin\n` +
-    `  SET persist_backend = on\n  SET persist_client = on\nENABLE proxy\n` +
+    `  SET persist_backend = on\n  SET persist_client = on\n  SET enable_reproxy = on\nENABLE proxy\n` +
     mgmtBlock(mgmt)
   );
 }
@@ -61,6 +61,18 @@ function nginxConf(env, name, server) {
       `  types { text/plain txt; application/octet-stream bin; }\n${server} }\n`,
   );
   return ['-p', prefix, '-c', conf];
+}
+
+/**
+ * The proxies' origin: static files, plus the two reproxy answers a LiveJournal backend gives
+ * (`/rp-url/NAME` points the proxy at this origin's `/NAME`, `/rp-file/NAME` at the file).
+ */
+function originServer(env, port) {
+  return (
+    `  server { listen 127.0.0.1:${port}; root ${env.docroot};\n` +
+    `    location ~ ^/rp-url/(.*)$ { add_header X-REPROXY-URL http://127.0.0.1:${port}/$1; return 200 ""; }\n` +
+    `    location ~ ^/rp-file/(.*)$ { add_header X-REPROXY-FILE ${env.docroot}/$1; return 200 ""; } }`
+  );
 }
 
 async function startNginx(name, cpu, env, port, server) {
@@ -86,7 +98,7 @@ export const SERVER_KINDS = {
   ours: { start: async (env, port, mgmt) => startOurs('ours', env, { port, text: webConf('ours', port, mgmt, env) }) },
   perlbal: { start: async (env, port, mgmt) => startPerlbal('perlbal', env, { port, text: webConf('perlbal', port, mgmt, env) }) },
   nginx: { start: (env, port) => startNginx('nginx', 0, env, port, `  server { listen 127.0.0.1:${port}; root ${env.docroot}; }`) },
-  origin: { start: (env, port) => startNginx('origin', 1, env, port, `  server { listen 127.0.0.1:${port}; root ${env.docroot}; }`) },
+  origin: { start: (env, port) => startNginx('origin', 1, env, port, originServer(env, port)) },
   'ours-proxy': {
     needs: ['origin'],
     start: (env, port, mgmt, deps) => startOurs('ours-proxy', env, { port, text: proxyConf(port, mgmt, deps.origin.port) }),
@@ -153,3 +165,40 @@ export function workerPid(server) {
   if (!server.masterPid) return server.child.pid;
   return childPids(server.masterPid)[0] ?? server.masterPid;
 }
+
+// ---- TLS (enable_ssl): the web servers over HTTPS with one EC P-256 certificate ----------
+
+/** A self-signed certificate for localhost in the work folder, made once with openssl. */
+function tlsFiles(env) {
+  const dir = path.join(env.work, 'tls');
+  const key = path.join(dir, 'server-key.pem');
+  const cert = path.join(dir, 'server-cert.pem');
+  if (!fs.existsSync(cert)) {
+    fs.mkdirSync(dir, { recursive: true });
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1']);
+    if (r.status !== 0) throw new Error(`openssl could not make the benchmark certificate: ${r.stderr}`);
+    fs.chmodSync(dir, 0o755);
+  }
+  return { key, cert };
+}
+
+function tlsWebConf(kind, port, mgmt, env) {
+  const { key, cert } = tlsFiles(env);
+  return webConf(kind, port, mgmt, env).replace(
+    'ENABLE web\n',
+    `  SET enable_ssl = on\n  SET ssl_key_file = ${key}\n  SET ssl_cert_file = ${cert}\nENABLE web\n`,
+  );
+}
+
+Object.assign(SERVER_KINDS, {
+  'ours-tls': { start: (env, port, mgmt) => startOurs('ours-tls', env, { port, text: tlsWebConf('ours', port, mgmt, env) }) },
+  'perlbal-tls': { start: (env, port, mgmt) => startPerlbal('perlbal-tls', env, { port, text: tlsWebConf('perlbal', port, mgmt, env) }) },
+  'nginx-tls': {
+    start: (env, port) => {
+      const { key, cert } = tlsFiles(env);
+      return startNginx('nginx-tls', 0, env, port,
+        `  server { listen 127.0.0.1:${port} ssl; ssl_certificate ${cert}; ssl_certificate_key ${key}; root ${env.docroot}; }`);
+    },
+  },
+});

@@ -41,6 +41,17 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
+      {
+        // The built renderer in Debian's Chromium (playwright-core) against `perlbal-desktop --ui`.
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/e2e/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -55,7 +55,8 @@ function png256(w, h, rand) {
   ihdr[9] = 3;
   const palette = Buffer.from(Array.from({ length: 768 }, () => Math.floor(rand() * 256)));
   const raw = Buffer.alloc((w + 1) * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) raw[y * (w + 1) + 1 + x] = (x * 7 + y * 3) & 255;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) raw[y * (w + 1) + 1 + x] = (x * 7 + y * 3) & 255;
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
@@ -76,24 +77,50 @@ function gif16(w, h, rand) {
   const emit = (code) => {
     acc |= code << bits;
     bits += 5;
-    while (bits >= 8) (out.push(acc & 255), (acc >>>= 8), (bits -= 8));
+    while (bits >= 8) {
+      out.push(acc & 255);
+      acc >>>= 8;
+      bits -= 8;
+    }
   };
   emit(16);
   for (let i = 0, since = 0; i < w * h; i++, since++) {
-    if (since === 12) (emit(16), (since = 0));
+    if (since === 12) {
+      emit(16);
+      since = 0;
+    }
     emit(Math.floor(rand() * 16));
   }
   emit(17);
   if (bits) out.push(acc & 255);
   const blocks = [];
-  for (let i = 0; i < out.length; i += 255) blocks.push(out.length - i >= 255 ? 255 : out.length - i, ...out.slice(i, i + 255));
-  return Buffer.concat([Buffer.from('GIF89a'), screen, palette, desc, Buffer.from([4, ...blocks, 0, 0x3b])]);
+  for (let i = 0; i < out.length; i += 255)
+    blocks.push(out.length - i >= 255 ? 255 : out.length - i, ...out.slice(i, i + 255));
+  return Buffer.concat([
+    Buffer.from('GIF89a'),
+    screen,
+    palette,
+    desc,
+    Buffer.from([4, ...blocks, 0, 0x3b]),
+  ]);
 }
 
 const rand = rng(2026);
 const IMAGES = [
-  { name: 'typical 2 KiB GIF (16 colours)', file: 'bg.gif', kind: 'gif', bytes: gif16(56, 48, rand), spec: 'tff8000203040' },
-  { name: '256-colour PNG', file: 'pal256.png', kind: 'png', bytes: png256(64, 64, rand), spec: 'g00000000ffffffff' },
+  {
+    name: 'typical 2 KiB GIF (16 colours)',
+    file: 'bg.gif',
+    kind: 'gif',
+    bytes: gif16(56, 48, rand),
+    spec: 'tff8000203040',
+  },
+  {
+    name: '256-colour PNG',
+    file: 'pal256.png',
+    kind: 'png',
+    bytes: png256(64, 64, rand),
+    spec: 'g00000000ffffffff',
+  },
 ];
 
 // ---- the pure transform ---------------------------------------------------------------------
@@ -108,7 +135,8 @@ async function pureFunction() {
       let n = 0;
       const end = performance.now() + ms;
       while (performance.now() < end) {
-        for (let i = 0; i < 200; i++) recolourPrefix(img.kind, img.bytes, parsePaletteSpec(img.spec));
+        for (let i = 0; i < 200; i++)
+          recolourPrefix(img.kind, img.bytes, parsePaletteSpec(img.spec));
         n += 200;
       }
       return n;
@@ -117,7 +145,12 @@ async function pureFunction() {
     const rates = [];
     for (let r = 0; r < REPS; r++) rates.push(run(DURATION * 1000) / DURATION);
     const ops = median(rates);
-    rows.push({ image: img.name, bytes: img.bytes.length, ops, mibs: (ops * img.bytes.length) / 2 ** 20 });
+    rows.push({
+      image: img.name,
+      bytes: img.bytes.length,
+      ops,
+      mibs: (ops * img.bytes.length) / 2 ** 20,
+    });
   }
   return rows;
 }
@@ -135,7 +168,11 @@ async function startServer(kind, work, docroot) {
   const [cmd, argv] =
     kind === 'perlbal'
       ? pinned(0, 'perlbal', [`--config=${file}`])
-      : pinned(0, process.execPath, [path.join(root, 'proxy-core', 'bin', 'perlbal-desktop.js'), '--config', file]);
+      : pinned(0, process.execPath, [
+          path.join(root, 'proxy-core', 'bin', 'perlbal-desktop.js'),
+          '--config',
+          file,
+        ]);
   const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => (log += d));
@@ -153,11 +190,17 @@ async function check(port, url, size) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     const body = await new Promise((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: url, agent }, (res) => {
-        const parts = [];
-        res.on('data', (c) => parts.push(c));
-        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(parts)) : reject(new Error(`${url}: ${res.statusCode}`))));
-      }).on('error', reject);
+      http
+        .get({ host: '127.0.0.1', port, path: url, agent }, (res) => {
+          const parts = [];
+          res.on('data', (c) => parts.push(c));
+          res.on('end', () =>
+            res.statusCode === 200
+              ? resolve(Buffer.concat(parts))
+              : reject(new Error(`${url}: ${res.statusCode}`)),
+          );
+        })
+        .on('error', reject);
     });
     if (body.length !== size) throw new Error(`${url}: ${body.length} bytes, expected ${size}`);
   } finally {
@@ -166,7 +209,14 @@ async function check(port, url, size) {
 }
 
 function wrk(port, url, seconds) {
-  const [cmd, argv] = pinned(1, 'wrk', ['-t1', '-c50', `-d${seconds}s`, '-H', 'Connection: keep-alive', `http://127.0.0.1:${port}${url}`]);
+  const [cmd, argv] = pinned(1, 'wrk', [
+    '-t1',
+    '-c50',
+    `-d${seconds}s`,
+    '-H',
+    'Connection: keep-alive',
+    `http://127.0.0.1:${port}${url}`,
+  ]);
   const r = spawnSync(cmd, argv, { encoding: 'utf8' });
   const m = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout);
   if (!m || /Non-2xx/.test(r.stdout)) throw new Error(`wrk failed:\n${r.stdout}${r.stderr}`);
@@ -174,7 +224,8 @@ function wrk(port, url, seconds) {
 }
 
 async function throughServers() {
-  if (spawnSync('which', ['wrk']).status !== 0) throw new Error("'wrk' is missing: apt-get install -y wrk");
+  if (spawnSync('which', ['wrk']).status !== 0)
+    throw new Error("'wrk' is missing: apt-get install -y wrk");
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-bench-palimg-'));
   const docroot = path.join(work, 'docroot');
   fs.mkdirSync(path.join(docroot, 'palimg'), { recursive: true });
@@ -190,10 +241,16 @@ async function throughServers() {
         await check(s.port, url, img.bytes.length);
         wrk(s.port, url, WARMUP);
       }
-      for (let r = 0; r < REPS; r++) for (const s of servers) rates[s.kind].push(wrk(s.port, url, DURATION));
+      for (let r = 0; r < REPS; r++)
+        for (const s of servers) rates[s.kind].push(wrk(s.port, url, DURATION));
       for (const s of servers) {
         const rps = median(rates[s.kind]);
-        rows.push({ image: img.name, server: s.kind, rps, mibs: (rps * img.bytes.length) / 2 ** 20 });
+        rows.push({
+          image: img.name,
+          server: s.kind,
+          rps,
+          mibs: (rps * img.bytes.length) / 2 ** 20,
+        });
       }
     }
     return rows;
@@ -206,7 +263,8 @@ async function throughServers() {
 const pure = await pureFunction();
 console.log('\npure transform (parse spec + rewrite prefix), one core:\n');
 console.log('| image | bytes | recolours/s | MiB/s |\n|---|--:|--:|--:|');
-for (const r of pure) console.log(`| ${r.image} | ${r.bytes} | ${fmt(r.ops, 0)} | ${fmt(r.mibs, 0)} |`);
+for (const r of pure)
+  console.log(`| ${r.image} | ${r.bytes} | ${fmt(r.ops, 0)} | ${fmt(r.mibs, 0)} |`);
 let served = [];
 if (SERVER) {
   served = await throughServers();
@@ -215,10 +273,17 @@ if (SERVER) {
   for (const r of served) {
     const base = served.find((x) => x.image === r.image && x.server === 'perlbal').rps;
     const name = r.server === 'ours' ? 'Perlbal Desktop' : 'Perlbal 1.80';
-    console.log(`| ${r.image} | ${name} | ${fmt(r.rps, 0)} | ${fmt(r.mibs, 1)} | ${fmt(r.rps / base, 2)} |`);
+    console.log(
+      `| ${r.image} | ${name} | ${fmt(r.rps, 0)} | ${fmt(r.mibs, 1)} | ${fmt(r.rps / base, 2)} |`,
+    );
   }
 }
-const out = path.join(root, 'bench', 'results', `palimg-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+const out = path.join(
+  root,
+  'bench',
+  'results',
+  `palimg-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+);
 fs.mkdirSync(path.dirname(out), { recursive: true });
 fs.writeFileSync(out, JSON.stringify({ duration: DURATION, reps: REPS, pure, served }, null, 2));
 console.log(`\nraw results: ${path.relative(root, out)}`);

@@ -7,19 +7,120 @@
  *   Content-Security-Policy header (app-protocol.ts, content-security-policy.ts);
  * - every webContents is locked down: no navigation off the app origin, no window.open,
  *   no <webview>, and every permission request is denied (navigation-guard.ts).
+ * Also: native menus (app-menu.ts), Open / Save As / Open Recent through native dialogs
+ * (desktop-files.ts), and settings in the user-data folder (settings-store.ts): the last
+ * config runs again at the next start.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, protocol, session, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  Menu,
+  protocol,
+  session,
+  shell,
+  type WebContents,
+} from 'electron';
+import { buildMenuTemplate, docsFile, type MenuActions } from './app-menu.js';
 import { APP_ENTRY_URL, APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES } from './app-origin.js';
 import { serveAsset } from './app-protocol.js';
 import { resolveBuildPaths } from './build-paths.js';
+import { MainCoreBridge } from './core-bridge.js';
+import { createCoreHost, startupConfigFile } from './core-host.js';
+import { DESKTOP_MENU_CHANNEL, type MenuCommand } from './desktop-channels.js';
+import { DesktopFiles } from './desktop-files.js';
+import { registerCoreBridge, registerDesktopFiles } from './ipc.js';
 import { decideNavigation, decidePermission, decideWindowOpen } from './navigation-guard.js';
+import { SettingsStore } from './settings-store.js';
 import { createMainWindowOptions } from './window-options.js';
 
-const paths = resolveBuildPaths(path.dirname(fileURLToPath(import.meta.url)));
+const mainDir = path.dirname(fileURLToPath(import.meta.url));
+const paths = resolveBuildPaths(mainDir);
+const settings = new SettingsStore(app.getPath('userData'));
+// The core starts when the window first asks for it (core-host.ts owns where it runs).
+const coreHost = createCoreHost(startupConfigFile(mainDir, settings.get().lastConfig));
+const bridge = new MainCoreBridge(() => coreHost.api(), APP_ORIGIN);
 let mainWindow: BrowserWindow | null = null;
+
+const CONFIG_FILTERS = [
+  { name: 'Perlbal config', extensions: ['conf'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+const files = new DesktopFiles({
+  host: coreHost,
+  settings,
+  dialogs: {
+    async chooseOpen(current) {
+      const options = {
+        properties: ['openFile' as const],
+        defaultPath: path.dirname(current),
+        filters: CONFIG_FILTERS,
+      };
+      const r = mainWindow
+        ? await dialog.showOpenDialog(mainWindow, options)
+        : await dialog.showOpenDialog(options);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    async chooseSave(current) {
+      const options = { defaultPath: current, filters: CONFIG_FILTERS };
+      const r = mainWindow
+        ? await dialog.showSaveDialog(mainWindow, options)
+        : await dialog.showSaveDialog(options);
+      return r.canceled ? null : (r.filePath ?? null);
+    },
+  },
+  onSwitched() {
+    // The old core's event subscriptions go; the reloaded page subscribes to the new one.
+    bridge.dispose();
+    setMenu();
+    mainWindow?.webContents.reload();
+  },
+});
+
+function reportFailure(title: string): (e: unknown) => void {
+  return (e) => dialog.showErrorBox(title, e instanceof Error ? e.message : String(e));
+}
+
+function sendMenuCommand(command: MenuCommand): void {
+  mainWindow?.webContents.send(DESKTOP_MENU_CHANNEL, command);
+}
+
+const menuActions: MenuActions = {
+  open: () => void files.open().catch(reportFailure('Could not open the config')),
+  openRecent: (file) =>
+    void files.openRecent(file).catch(reportFailure('Could not open the config')),
+  clearRecent() {
+    settings.clearRecent();
+    setMenu();
+  },
+  // The text to save is the editor's, in the page: the menu asks the page to save it.
+  save: () => sendMenuCommand('save'),
+  saveAs: () => sendMenuCommand('save-as'),
+  // openPath answers with an error text (a missing guide), never rejects.
+  openDocs: (topic) =>
+    void shell.openPath(docsFile(mainDir, topic)).then((err) => {
+      if (err) dialog.showErrorBox('Could not open the guide', err);
+    }),
+};
+
+function setMenu(): void {
+  const template = buildMenuTemplate(
+    {
+      platform: process.platform,
+      appName: app.name,
+      recent: settings.get().recent,
+      devTools: !app.isPackaged,
+    },
+    menuActions,
+  );
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(template as Parameters<typeof Menu.buildFromTemplate>[0]),
+  );
+}
 
 function denyOffOriginNavigation(event: { url: string; preventDefault(): void }): void {
   if (decideNavigation(event.url, APP_ORIGIN) === 'deny') event.preventDefault();
@@ -68,6 +169,9 @@ function focusMainWindow(): void {
 function onReady(): void {
   lockDownSession();
   serveRenderer();
+  registerCoreBridge(bridge);
+  registerDesktopFiles(files, APP_ORIGIN);
+  setMenu();
   mainWindow = createMainWindow();
 }
 
@@ -79,6 +183,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', focusMainWindow);
+  app.on('will-quit', () => coreHost.stop());
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
   app.on('window-all-closed', () => {
     // macOS apps stay alive without windows until the user quits from the menu.

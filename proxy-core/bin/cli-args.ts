@@ -12,15 +12,20 @@ export interface CliOptions {
   demo: boolean;
   /** Print one line per completed request. */
   accessLog: boolean;
+  /** Serve the desktop UI to a browser on 127.0.0.1 (browser mode). */
+  ui: boolean;
 }
 
 export const USAGE = `Usage: perlbal-desktop [OPTIONS]
+       perlbal-desktop cert create|show|trust-help [OPTIONS]   (local HTTPS certificates)
   --config=FILE, -c FILE   run this Perlbal config (default: the bundled resources/perlbal.conf)
   --daemon, -d             detach and run in the background
   --demo                   start a small demo LiveJournal on every 127.0.0.1 pool node of a
                            reverse_proxy that nothing listens on yet
   --access-log             print one line per request: client, request, status, bytes,
                            time and route
+  --ui                     also serve the desktop UI to a browser, on 127.0.0.1 at a
+                           random port, behind a URL with a one-time token it prints
   --help, -h               show this help
   --version, -v            show the version
 
@@ -28,7 +33,7 @@ Perlbal Desktop runs a Perlbal 1.80 config: the same commands, services, plugins
 management port. Docs: README.md and docs/ in the repository.
 `;
 
-const NAMES = ['config', 'daemon', 'help', 'version', 'demo', 'access-log'] as const;
+const NAMES = ['config', 'daemon', 'help', 'version', 'demo', 'access-log', 'ui'] as const;
 type Name = (typeof NAMES)[number];
 /** Perlbal's one-letter forms keep their meaning now that `d` could also start `demo`. */
 const LETTERS: Record<string, Name> = { c: 'config', d: 'daemon', h: 'help', v: 'version' };
@@ -38,6 +43,7 @@ const FLAGS: Record<Exclude<Name, 'config'>, keyof Omit<CliOptions, 'config'>> =
   version: 'version',
   demo: 'demo',
   'access-log': 'accessLog',
+  ui: 'ui',
 };
 
 function resolveName(given: string): Name | null {
@@ -47,7 +53,7 @@ function resolveName(given: string): Name | null {
 }
 
 export function parseArgs(argv: string[]): CliOptions | { error: string } {
-  const opts: CliOptions = { daemon: false, help: false, version: false, demo: false, accessLog: false };
+  const opts: CliOptions = { daemon: false, help: false, version: false, demo: false, accessLog: false, ui: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const m = /^--?([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);

@@ -14,6 +14,7 @@ import { ConfigError, ProxyCore } from '../src/node/core.js';
 import { startDemos, type DemoOutcome } from '../src/node/demo/demo-nodes.js';
 import { parseArgs, USAGE, type CliOptions } from './cli-args.js';
 import { describeDemos, describeListeners, formatAccessLine } from './banner.js';
+import { checkRendererBuilt, describeBrowserUi, startBrowserUi } from './browser-ui.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** proxy-core/bin (source) or proxy-core/dist/bin (built): the repository root is above. */
@@ -21,6 +22,8 @@ const repoRoot = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) 
 export const DEFAULT_CONFIG = path.join(repoRoot, 'resources', 'perlbal.conf');
 /** The demo journal's userpics and photos (made by scripts/make-demo-images.mjs). */
 const DEMO_ASSETS = path.join(repoRoot, 'resources', 'demo');
+/** The built renderer (`npm run build`), served by --ui. */
+const RENDERER_DIR = path.join(repoRoot, 'out', 'renderer');
 const VERSION = '0.1.0';
 
 function readConfig(file: string): string {
@@ -49,6 +52,7 @@ async function run(opts: CliOptions, argv: string[]): Promise<void> {
   const file = path.resolve(opts.config ?? DEFAULT_CONFIG);
   if (opts.daemon) daemonize(argv.map((a) => (a === opts.config ? file : a)));
   const text = readConfig(file);
+  if (opts.ui) checkRendererBuilt(RENDERER_DIR);
   let core: ProxyCore;
   try {
     core = await ProxyCore.start(text, { file, cwd: path.dirname(file) });
@@ -96,6 +100,10 @@ async function run(opts: CliOptions, argv: string[]): Promise<void> {
   for (const line of describeListeners(core)) process.stdout.write(`${line}\n`);
   if (opts.demo) for (const line of describeDemos(core, demos)) process.stdout.write(`${line}\n`);
   if (opts.accessLog) core.on('request', accessLogger(process.stdout));
+  if (opts.ui) {
+    const ui = await startBrowserUi(core, { text, file, rendererDir: RENDERER_DIR, version: VERSION });
+    process.stdout.write(`${describeBrowserUi(ui)}\n`);
+  }
   process.stdout.write('Running.\n');
 }
 
@@ -124,6 +132,11 @@ function writePidfile(file: string): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'cert') {
+    // Loaded on demand: certificate work never slows down starting the proxy.
+    const { certMain } = await import('./cert-cli.js');
+    process.exit(await certMain(argv.slice(1)));
+  }
   const parsed = parseArgs(argv);
   if ('error' in parsed) {
     process.stderr.write(`${parsed.error}\n${USAGE}`);

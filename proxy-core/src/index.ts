@@ -6,3 +6,5 @@ export { ProxyCore, ConfigError, type ProxyCoreOptions, type CoreEvents } from '
 export { nodeEnv } from './node/node-env.js';
 export * from './common/config/index.js';
 export * from './common/errors.js';
+export { createInProcessApi, InProcessCoreApi, type InProcessApiOptions } from './node/api/in-process-api.js';
+export * from './common/api/index.js';

@@ -122,6 +122,11 @@ export class RawConnection {
     return new RawConnection(sock);
   }
 
+  /** A connection already open (a TLS socket, once its handshake is done). */
+  static wrap(sock: net.Socket): RawConnection {
+    return new RawConnection(sock);
+  }
+
   #wake(): void {
     const w = this.#waiters;
     this.#waiters = [];

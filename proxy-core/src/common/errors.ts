@@ -10,6 +10,9 @@ export const ERROR_CODES = {
   PB_ERR_LISTEN_FAILED: 'Could not listen on the address',
   PB_ERR_FILE_NOT_FOUND: 'A file the configuration names does not exist',
   PB_ERR_TLS_CONFIG: 'The TLS certificate or key could not be used',
+  PB_ERR_CERT_EXISTS: 'A certificate or key is already there; --force replaces it',
+  PB_ERR_CERT_HOST_INVALID: 'Not a host name or IP address a certificate can name',
+  PB_ERR_CERT_UNUSABLE: 'A certificate or key file could not be read or used',
   PB_ERR_BACKEND_CONNECT: 'Could not connect to the backend',
   PB_ERR_BACKEND_TIMEOUT: 'The backend did not answer in time',
   PB_ERR_HOOK_UNKNOWN: 'Unknown hook name',
@@ -18,6 +21,12 @@ export const ERROR_CODES = {
   PB_ERR_IPC_UNKNOWN_METHOD: 'Unknown core method',
   PB_ERR_IPC_UNTRUSTED_SENDER: 'The IPC message came from a frame that is not the app',
   PB_ERR_NOT_RUNNING: 'The proxy core is not running',
+  PB_ERR_API_INVALID_ARGUMENT: 'A UI request had a missing or malformed argument',
+  PB_ERR_API_NOT_FOUND: 'No such service, pool or node',
+  PB_ERR_COMMAND_FAILED: 'The command failed',
+  PB_ERR_CONFIG_SAVE: 'The configuration could not be saved',
+  PB_ERR_UI_NOT_BUILT: 'The desktop UI has not been built',
+  PB_ERR_INTERNAL: 'Something went wrong inside Perlbal Desktop',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -17,7 +17,7 @@ import {
   type ConfigDiagnostic,
   type ConfigModel,
 } from '../common/config/index.js';
-import { PerlbalError } from '../common/errors.js';
+import { PerlbalError, type SerializedError } from '../common/errors.js';
 import type { RequestRecord } from '../common/request-record.js';
 import { ClientHTTPBase } from './client/client-http-base.js';
 import type { CoreContext, LogLevel, RoleHandler } from './core-context.js';
@@ -38,7 +38,8 @@ import { roleHandlerFor } from './roles/index.js';
 import { UploadListener, UploadStatusTable } from './roles/upload-tracker.js';
 import { Service } from './service/service.js';
 import { SocketRegistry } from './socket-registry.js';
-import { loadSecureContext } from './tls/secure-context.js';
+import { ListenerTls, type TlsReloadResult } from './tls/listener-tls.js';
+import { sameSettings, tlsSettingsOf } from './tls/tls-material.js';
 import { deepFreeze } from './util/deep-freeze.js';
 import { nowSeconds } from './util/clock.js';
 import { pluginModuleName } from '../common/config/index.js';
@@ -67,6 +68,11 @@ export interface CoreEvents {
   exit: [];
   /** A graceful shutdown finished: nothing is left running. */
   stopped: [];
+  /**
+   * A TLS service's certificate or key files changed and were re-read: `ok` false means they
+   * were refused (the error names the file) and the previous certificates stay in use.
+   */
+  'certificate-reload': [event: { service: string; ok: boolean; files: string[]; error?: SerializedError }];
 }
 
 export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, ManageHost, ManageSessionHost {
@@ -223,9 +229,13 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
       return svc;
     };
     // TLS material is loaded before anything is bound, so a bad certificate changes nothing.
-    const contexts = new Map<string, ReturnType<typeof loadSecureContext>>();
+    // Unchanged settings keep the running material: its watcher follows the files.
+    const contexts = new Map<string, ListenerTls>();
     for (const need of plan.tcp) {
-      if (need.service.tunables['enable_ssl'] === true) contexts.set(need.key, loadSecureContext(need.service, this.cwd));
+      if (need.service.tunables['enable_ssl'] !== true) continue;
+      const settings = tlsSettingsOf(need.service, this.cwd);
+      const running = this.#tcp.get(need.key)?.tls;
+      contexts.set(need.key, running && sameSettings(running.settings, settings) ? running : ListenerTls.load(settings));
     }
     const opened: Array<TcpListener | UploadListener> = [];
     try {
@@ -252,7 +262,7 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
     next: ConfigModel,
     staged: Map<string, Service>,
     plan: ReturnType<typeof planSockets>,
-    contexts: Map<string, ReturnType<typeof loadSecureContext>>,
+    contexts: Map<string, ListenerTls>,
   ): void {
     const prev = this.#model;
     this.#model = next;
@@ -282,7 +292,12 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
       const l = this.#tcp.get(need.key)!;
       if (!this.sockets.has(l)) this.sockets.add(l);
       l.service = this.services.get(need.service.name)!;
-      l.secureContext = contexts.get(need.key) ?? null;
+      const lt = contexts.get(need.key) ?? null;
+      if (l.tls !== lt) {
+        l.tls?.close();
+        l.tls = lt;
+        lt?.watch(this.#certificatesReloaded);
+      }
     }
     for (const need of plan.udp) {
       const l = this.#udp.get(need.key)!;
@@ -336,6 +351,17 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
     l.close();
   }
 
+  #certificatesReloaded = (r: TlsReloadResult): void => {
+    if (r.ok) this.log('info', `Service '${r.service}': certificates reloaded from ${r.files.join(', ')}`);
+    else this.log('error', `${r.error!.message} (the previous certificate stays in use)`);
+    this.emit('certificate-reload', {
+      service: r.service,
+      ok: r.ok,
+      files: [...r.files],
+      ...(r.error ? { error: r.error.toJSON() } : {}),
+    });
+  };
+
   #accept = (svc: Service, sock: net.Socket, isTls: boolean): void => {
     if (this.#stopping) {
       sock.destroy();
@@ -345,6 +371,9 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
       new ClientManage(this, svc, sock);
       return;
     }
+    // A role added by a plugin (EchoService's `echo`) brings its own connection class.
+    const pluginRole = this.plugins.roleAcceptor(svc.role);
+    if (pluginRole) return pluginRole(svc, sock, this);
     new ClientHTTPBase(this, svc, sock, isTls);
   };
 
@@ -354,7 +383,7 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
   listening(): Array<{ service: string; role: string; listen: string; port: number; protocol: 'tcp' | 'udp'; tls: boolean }> {
     const out: Array<{ service: string; role: string; listen: string; port: number; protocol: 'tcp' | 'udp'; tls: boolean }> = [];
     for (const l of this.#tcp.values()) {
-      out.push({ service: l.service.name, role: l.service.role ?? '', listen: l.hostport, port: l.port, protocol: 'tcp', tls: l.secureContext !== null });
+      out.push({ service: l.service.name, role: l.service.role ?? '', listen: l.hostport, port: l.port, protocol: 'tcp', tls: l.tls !== null });
     }
     for (const l of this.#udp.values()) {
       out.push({ service: l.service.name, role: l.service.role ?? '', listen: l.hostport, port: l.port, protocol: 'udp', tls: false });

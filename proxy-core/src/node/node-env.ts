@@ -36,7 +36,8 @@ export function nodeEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
             out.push({ path: file, text: fs.readFileSync(file, 'utf8') });
           } catch (e) {
             const err = e as NodeJS.ErrnoException;
-            out.push({ path: file, error: `Error opening config file (${file}): ${errnoText(err)}` });
+            // The INCLUDE command words the message (Perlbal's `Error opening config file (...)`).
+            out.push({ path: file, error: errnoText(err) });
           }
         }
       }

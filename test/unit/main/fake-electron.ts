@@ -3,6 +3,8 @@
  * `vi.mock('electron', ...)` (electron/fiddle tests/setup). Importing the real module in a test
  * would try to download the Electron binary (toolchain.md §2).
  */
+import os from 'node:os';
+import path from 'node:path';
 import { vi } from 'vitest';
 
 type Listener = (...args: unknown[]) => unknown;
@@ -31,13 +33,21 @@ export class FakeWebContents extends FakeEmitter {
   }
 }
 
+let fakes = 0;
+
 export function createFakeElectron() {
+  // Nothing is written there unless a test opens a file; reading a missing folder gives defaults.
+  const userData = path.join(os.tmpdir(), `pb-fake-userdata-${process.pid}-${++fakes}`);
   const app = Object.assign(new FakeEmitter(), {
     requestSingleInstanceLock: vi.fn(() => true),
     whenReady: vi.fn(() => Promise.resolve()),
     enableSandbox: vi.fn(),
     quit: vi.fn(),
     exit: vi.fn(),
+    name: 'Perlbal Desktop',
+    isPackaged: false,
+    // A folder per fake under the temp folder, so settings never land in a real user-data folder.
+    getPath: vi.fn((_name: string) => userData),
   });
 
   class BrowserWindow extends FakeEmitter {
@@ -50,6 +60,10 @@ export function createFakeElectron() {
     readonly focus = vi.fn();
     readonly restore = vi.fn();
     readonly isMinimized = vi.fn(() => false);
+    readonly webContents = Object.assign(new FakeWebContents(), {
+      send: vi.fn(),
+      reload: vi.fn(),
+    });
     constructor(readonly options: Record<string, unknown>) {
       super();
       BrowserWindow.instances.push(this);
@@ -62,7 +76,29 @@ export function createFakeElectron() {
   };
   const contextBridge = { exposeInMainWorld: vi.fn() };
   const ipcMain = { handle: vi.fn() };
-  return { app, BrowserWindow, protocol, session, contextBridge, ipcMain };
+  const ipcRenderer = { invoke: vi.fn(() => Promise.resolve()), on: vi.fn() };
+  const Menu = {
+    buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+    setApplicationMenu: vi.fn(),
+  };
+  const dialog = {
+    showOpenDialog: vi.fn(() => Promise.resolve({ canceled: true, filePaths: [] as string[] })),
+    showSaveDialog: vi.fn(() => Promise.resolve({ canceled: true, filePath: undefined })),
+    showErrorBox: vi.fn(),
+  };
+  const shell = { openPath: vi.fn(() => Promise.resolve('')) };
+  return {
+    app,
+    BrowserWindow,
+    protocol,
+    session,
+    contextBridge,
+    ipcMain,
+    ipcRenderer,
+    Menu,
+    dialog,
+    shell,
+  };
 }
 
 export type FakeElectron = ReturnType<typeof createFakeElectron>;

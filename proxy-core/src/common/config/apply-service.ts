@@ -165,6 +165,9 @@ export function applyEnable(op: Op, cmd: EnableCommand): boolean {
       }
     }
   }
+  // ssl_sni_dir is ours: a forgotten enable_ssl would otherwise serve plain HTTP silently.
+  if (t['enable_ssl'] !== true && typeof t['ssl_sni_dir'] === 'string')
+    note(op, 'sni_without_ssl', { name: svc.name }, cmd.span);
   svc.enabled = true;
   return ok(op);
 }

@@ -221,6 +221,11 @@ const MESSAGES = {
     severity: 'error',
     message: "A management service can't be disabled",
   },
+  sni_without_ssl: {
+    severity: 'warning',
+    message:
+      "Service '%name%' sets ssl_sni_dir but not enable_ssl = on, so it listens without TLS and those certificates are not used",
+  },
   missing_role: {
     severity: 'warning',
     message: "Service '%name%' has no role (SET role = ...), so it can't serve anything",

@@ -34,6 +34,9 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === word) continue;
+    // The distance is at least the length difference: past the limit it cannot win, and
+    // skipping it keeps a 70,000-character typo from costing minutes (hardening fuzz).
+    if (Math.abs(candidate.length - lower.length) > limit) continue;
     const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;

@@ -405,21 +405,24 @@ export const TUNABLES = [
     roles: '*',
     type: 'bool',
     default: false,
-    description: 'Speak TLS to clients on this listener (needs ssl_key_file and ssl_cert_file).',
+    description:
+      'Speak TLS to clients on this listener (needs ssl_key_file and ssl_cert_file). Any role: a TLS selector, web_server, reverse_proxy or management port.',
   },
   {
     name: 'ssl_key_file',
     roles: '*',
     type: 'file_or_none',
     default: 'certs/server-key.pem',
-    description: 'Path to the private key PEM file for TLS.',
+    description:
+      'Path to the private key PEM file for TLS (unencrypted). Relative to the config file; re-read when it changes.',
   },
   {
     name: 'ssl_cert_file',
     roles: '*',
     type: 'file_or_none',
     default: 'certs/server-cert.pem',
-    description: 'Path to the certificate PEM file for TLS.',
+    description:
+      'Path to the certificate PEM file for TLS: the leaf first, then any intermediates. Relative to the config file; re-read when it changes. An expired certificate or one that is not for this key is refused, naming the file.',
   },
   {
     name: 'ssl_cipher_list',
@@ -433,14 +436,24 @@ export const TUNABLES = [
     roles: '*',
     type: 'directory_or_none',
     default: null,
-    description: 'Path to a directory of CA certificates for TLS.',
+    description: 'Folder of CA certificates that client certificates are checked against (see ssl_verify_mode).',
   },
   {
     name: 'ssl_verify_mode',
     roles: '*',
     type: 'int',
     default: 0,
-    description: 'TLS client certificate verification mode (IO::Socket::SSL SSL_verify_mode).',
+    description:
+      'Client certificates (IO::Socket::SSL SSL_verify_mode): 0 none asked; 1 ask, and refuse a certificate the ssl_ca_path CAs did not sign; 3 also refuse clients that send none.',
+  },
+  {
+    name: 'ssl_sni_dir',
+    roles: '*',
+    type: 'directory_or_none',
+    default: null,
+    addition: true,
+    description:
+      "Perlbal Desktop addition (the name of Perlbal's unmerged SNI patch). A folder of certificates for other host names on the same listener, chosen by the name the client asks for (TLS SNI): each file holds a key and its certificate, or a certificate file sits next to its key (x.crt + x.key, x.pem + x-key.pem, x-cert.pem + x-key.pem). A certificate serves the DNS names in its subjectAltName (wildcards match one label); other names, and clients that send none, get ssl_cert_file. Files are re-read when they change.",
   },
 ] as const satisfies readonly TunableDef[];
 

@@ -67,6 +67,11 @@ export class ClientHTTPBase implements TrackedSocket {
   doDie = false;
   /** Per-request scratch space for plugins (Perlbal $client->{scratch}). */
   scratch: Record<string, unknown> = {};
+  /**
+   * Wait in the low-priority backend queue (Perlbal ClientProxy set_queue_low, used by
+   * AccessControl's queue_low). Read by the reverse proxy only; reset for each request.
+   */
+  queueLow = false;
   /** Called when the connection closes, for roles holding resources (files, backends). */
   onClose: (() => void) | null = null;
   /** Per-request state of the role handling the request (the proxy's backend, buffers, ...). */
@@ -264,6 +269,19 @@ export class ClientHTTPBase implements TrackedSocket {
   #onBadRequest(err: RequestError): void {
     this.#noMoreRequests = true;
     this.core.log('debug', `bad request from ${this.peerIp}: ${err.code}`);
+    // An error inside a request's own body (a bad chunk size): that request can never
+    // complete, and a role waiting for it would time out with a 504 blaming the backend.
+    const broken = this.#parsing && !this.#parsing.complete ? this.#parsing : null;
+    if (broken && broken === this.#current) {
+      this.noteError('PB_ERR_BAD_REQUEST_BODY', err.message);
+      if (this.resHeaders !== null) return this.close('bad_request_body');
+      return this.sendResponse(err.status, err.message, {
+        close: true,
+        statusText: statusText(err.status),
+      });
+    }
+    // Not started yet (its head and the bad body came in one read): it is never handed on.
+    if (broken) this.#queue = this.#queue.filter((p) => p !== broken);
     if (this.#current || this.#queue.length > 0) {
       // Requests read before the bad one are served first, in order; then the 400.
       this.#pendingError = err;
@@ -459,6 +477,7 @@ export class ClientHTTPBase implements TrackedSocket {
     this.reqHeaders = null;
     this.resHeaders = null;
     this.scratch = {};
+    this.queueLow = false;
     this.roleState = null;
     this.onClose = null;
     this.#sinkBlocked = false;
@@ -565,6 +584,16 @@ export class ClientHTTPBase implements TrackedSocket {
 
   /** Called by the core's sweep; closes with no response, as Perlbal does. */
   checkIdle(now: number): void {
+    // A head dripped a byte at a time never looks idle; it gets idle_timeout in all, then a
+    // 408 (a deliberate difference: Perlbal waited for as long as bytes kept coming).
+    const headStart = this.#reader?.headStartedAt ?? null;
+    const headLimit = this.service.settings.idleTimeout;
+    const headAge = headStart === null ? 0 : now - Math.floor(headStart / 1000);
+    if (!this.#current && headLimit > 0 && headAge > headLimit) {
+      this.core.log('debug', `request head from ${this.peerIp} incomplete after ${headLimit}s`);
+      this.#noMoreRequests = true;
+      return this.sendResponse(408, 'The request head did not arrive in time', { close: true });
+    }
     const limit = this.maxIdleTime();
     if (limit <= 0 || now - this.aliveTime <= limit) return;
     // A role may answer instead of closing (the proxy's 504 while waiting for a backend).

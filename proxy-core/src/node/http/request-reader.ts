@@ -40,18 +40,28 @@ export class RequestReader {
   readonly #events: RequestReaderEvents;
   #pendingHeaders: string[] = [];
   #pendingUrl = '';
+  /** Wire bytes of the head so far (llhttp counts only name and value bytes). */
+  #headBytes = 0;
+  readonly #maxHeaderBytes: number;
   #error: RequestError | null = null;
+  /** Epoch ms when the head being read began; null between heads (see headStartedAt). */
+  #headStartedAt: number | null = null;
 
   constructor(events: RequestReaderEvents, maxHeaderBytes = MAX_HEADER_BYTES) {
     this.#events = events;
+    this.#maxHeaderBytes = maxHeaderBytes;
     const p = new HTTPParser();
     // RFC 9112 2.2 lets a recipient accept a bare LF; Perlbal does, and we regenerate every
     // head we forward with CRLF, so nothing downstream can read the message differently.
     p.initialize(HTTPParser.REQUEST, {}, maxHeaderBytes, HTTPParser.kLenientOptionalCRBeforeLF);
+    p[HTTPParser.kOnMessageBegin] = () => {
+      this.#headStartedAt = Date.now();
+    };
     p[HTTPParser.kOnHeaders] = (headers: string[], url: string) => {
       // llhttp flushes long header lists in batches before headers-complete.
       for (const h of headers) this.#pendingHeaders.push(h);
       this.#pendingUrl += url;
+      this.#headBytes += wireSize(headers, url);
     };
     p[HTTPParser.kOnHeadersComplete] = this.#onHeadersComplete;
     p[HTTPParser.kOnBody] = (chunk: Buffer) => this.#events.onBody(chunk);
@@ -66,6 +76,15 @@ export class RequestReader {
     if (this.#error) return this.#error;
     if (isLlhttpError(r)) this.#error = llhttpError(r.code, r.reason);
     return this.#error;
+  }
+
+  /**
+   * When the unfinished head now being read began (epoch ms), or null. Lets the connection
+   * put a deadline on a whole head, which a byte-at-a-time drip (Slowloris) never trips as
+   * an idle timeout.
+   */
+  get headStartedAt(): number | null {
+    return this.#headStartedAt;
   }
 
   close(): void {
@@ -91,6 +110,15 @@ export class RequestReader {
       this.#pendingHeaders = [];
       this.#pendingUrl = '';
     }
+    const headBytes = this.#headBytes + wireSize(headers ?? [], url ?? '');
+    this.#headBytes = 0;
+    this.#headStartedAt = null;
+    // Perlbal's limit is on the head as sent: 20,000 tiny headers are a flood even though
+    // their names and values alone (what llhttp counts) fit in 100 KiB.
+    if (headBytes > this.#maxHeaderBytes) {
+      this.#error = llhttpError('HPE_HEADER_OVERFLOW', 'head too large');
+      return 0;
+    }
     const method = METHODS[methodIndex] ?? 'GET';
     const head = buildHead(method, uri, major, minor, raw);
     if ('status' in head) {
@@ -99,6 +127,13 @@ export class RequestReader {
     }
     const te = head.header('Transfer-Encoding');
     const chunked = te !== undefined && /(?:^|,)\s*chunked\s*$/i.test(te);
+    // RFC 9112 6.3: a request whose final coding is not chunked has no knowable length; llhttp
+    // lets `Transfer-Encoding: xchunked` through as a bodiless request, so its body would be
+    // read as the next request.
+    if (te !== undefined && !chunked) {
+      this.#error = llhttpError('HPE_INVALID_TRANSFER_ENCODING', 'final coding is not chunked');
+      return 0;
+    }
     const cl = head.header('Content-Length');
     this.#events.onRequest({
       headers: head,
@@ -132,6 +167,14 @@ function buildHead(
     return { status: 400, code: 'no_host', message: 'HTTP/1.1 requests must have a Host header' };
   }
   return head;
+}
+
+/** Bytes the header pairs and URL took on the wire, at least (`Name: value\r\n`). */
+function wireSize(headers: string[], url: string): number {
+  let n = url.length;
+  for (let i = 0; i < headers.length; i += 2)
+    n += headers[i]!.length + (headers[i + 1]?.length ?? 0) + 4;
+  return n;
 }
 
 /** Map an llhttp error to the response a client gets (Perlbal would close silently). */

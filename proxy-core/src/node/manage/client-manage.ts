@@ -20,6 +20,8 @@ export interface ManageSessionHost extends HttpUiHost {
 
 /** Perlbal reads 1 KiB before deciding; an HTTP request head may be up to this big. */
 const MAX_HTTP_HEAD = 102400;
+/** The longest management command line accepted (commands are short; a flood is not). */
+const MAX_LINE = 65536;
 
 export class ClientManage implements TrackedSocket {
   readonly perlbalClass = 'Perlbal::ClientManage';
@@ -62,11 +64,15 @@ export class ClientManage implements TrackedSocket {
   }
 
   #onData(d: string): void {
+    // After the HTTP answer nothing more is read; keeping it would grow without bound.
+    if (this.#mode === 'answered') return;
     this.#buf += d;
     if (this.#mode === 'unknown') {
       this.#mode = /^(?:HEAD|GET|POST) /.test(this.#buf) ? 'http' : 'lines';
     }
-    if (this.#mode === 'answered') return;
+    // A "line" with no end in sight is not a command; Perlbal buffered it forever.
+    if (this.#mode === 'lines' && this.#buf.length - this.#buf.lastIndexOf('\n') - 1 > MAX_LINE)
+      return this.close();
     if (this.#mode === 'http') return this.#onHttpData();
     void this.#drainLines();
   }

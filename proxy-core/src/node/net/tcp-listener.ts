@@ -3,19 +3,19 @@
  * address, not by service: when a config change moves an address to another service, or
  * changes a service's settings, the same socket is re-pointed instead of being closed and
  * re-bound, so no connection attempt is refused during a reload.
- * With TLS on, accepted sockets are wrapped with the service's current secure context.
+ * With TLS on, accepted sockets are wrapped with the listener's current certificates (chosen
+ * by SNI name when the service has several); a certificate reload swaps them for new
+ * connections only.
  */
 import net from 'node:net';
-import tls from 'node:tls';
 import { PerlbalError } from '../../common/errors.js';
 import { baseAsString, socketFd, type TrackedSocket } from '../socket-registry.js';
 import { nowSeconds } from '../util/clock.js';
 import type { Service } from '../service/service.js';
+import type { ListenerTls } from '../tls/listener-tls.js';
 
 /** Perlbal's listen backlog. */
 const BACKLOG = 1024;
-/** Perlbal gives an SSL handshake 60 seconds. */
-const TLS_HANDSHAKE_MS = 60_000;
 
 export type AcceptFn = (service: Service, socket: net.Socket, isTls: boolean) => void;
 
@@ -34,8 +34,8 @@ export class TcpListener implements TrackedSocket {
   readonly state = '';
   readonly hostport: string;
   service: Service;
-  /** Secure context when the service has enable_ssl; swapped on certificate reloads. */
-  secureContext: tls.SecureContext | null = null;
+  /** Certificates when the service has enable_ssl; swapped on config changes and reloads. */
+  tls: ListenerTls | null = null;
   #server: net.Server;
   #fd = -1;
   #accept: AcceptFn;
@@ -100,17 +100,11 @@ export class TcpListener implements TrackedSocket {
     const svc = this.service;
     const sndbuf = svc.settings.clientSndbufSize;
     if (sndbuf > 0) trySetSndbuf(sock, sndbuf);
-    const ctx = this.secureContext;
-    if (!ctx) return this.#accept(svc, sock, false);
-    const tsock = new tls.TLSSocket(sock, { isServer: true, secureContext: ctx });
-    const timer = setTimeout(() => tsock.destroy(), TLS_HANDSHAKE_MS);
-    timer.unref();
-    tsock.once('secure', () => {
-      clearTimeout(timer);
-      this.#accept(this.service, tsock, true);
-    });
-    tsock.on('error', () => tsock.destroy());
-    tsock.once('close', () => clearTimeout(timer));
+    const lt = this.tls;
+    if (!lt) return this.#accept(svc, sock, false);
+    // The handshake (Perlbal's 60 s limit, SNI, client certificates) is the TLS server's job;
+    // the service is looked up again once it is done, as a config change may have moved it.
+    lt.handshake(sock, (tsock) => this.#accept(this.service, tsock, true));
   }
 
   /**
@@ -119,6 +113,7 @@ export class TcpListener implements TrackedSocket {
    */
   close(): void {
     this.#server.close();
+    this.tls?.close();
   }
 }
 

@@ -12,11 +12,23 @@ export type { CoreContext, LogLevel } from '../core-context.js';
 export { HttpHeaders } from '../http/http-headers.js';
 export { adoptClient } from '../roles/selector.js';
 export type { FileTransfer } from '../files/send-file.js';
+export { baseAsString, socketFd, type TrackedSocket } from '../socket-registry.js';
+export { nowSeconds } from '../util/clock.js';
+export type { BackendHTTP } from '../proxy/backend-http.js';
+export { ProxyRequest } from '../roles/reverse-proxy/proxy-request.js';
+export { isTrusted, observedIp } from '../proxy/trust.js';
 
+import type { Socket } from 'node:net';
 import type { Service } from '../service/service.js';
 import type { CoreContext } from '../core-context.js';
 
 export type Cleanup = () => void;
+
+/**
+ * Takes over a connection accepted for a role the plugin adds (Perlbal Service::add_role, as
+ * EchoService's `echo`): the plugin's own socket class, no HTTP.
+ */
+export type RoleAcceptor = (svc: Service, socket: Socket, core: CoreContext) => void;
 
 export interface PerlbalPlugin {
   /** Canonical lower-case name, as in `LOAD vhosts` / `SET plugins = vhosts`. */
@@ -25,6 +37,8 @@ export interface PerlbalPlugin {
   load?(core: CoreContext): Cleanup | void;
   /** SET plugins: per-service set-up (Perlbal Plugin->register). Owner name for hooks = `name`. */
   register?(svc: Service, core: CoreContext): Cleanup | void;
+  /** Roles this plugin adds while LOADed, with the handler for their connections. */
+  readonly roles?: Readonly<Record<string, RoleAcceptor>>;
   /**
    * Management commands that report plugin state (Perlbal manage_command.<verb> hooks that
    * print, like Stats' `stats`): verb -> output lines including the final `.`.

@@ -6,7 +6,7 @@
 import type { ConfigModel, ServiceModel } from '../../common/config/model.js';
 import type { CoreContext } from '../core-context.js';
 import { BUILTIN_PLUGINS } from './builtin.js';
-import type { Cleanup } from './plugin-api.js';
+import type { Cleanup, RoleAcceptor } from './plugin-api.js';
 
 interface Registration {
   role: string | null;
@@ -76,6 +76,16 @@ export class PluginHost {
     for (const name of this.#loaded.keys()) {
       const fn = BUILTIN_PLUGINS.get(name)?.manageCommands?.[verb];
       if (fn) return fn(line, this.#core);
+    }
+    return null;
+  }
+
+  /** The connection handler of a role a loaded plugin adds (EchoService's `echo`), or null. */
+  roleAcceptor(role: string | null): RoleAcceptor | null {
+    if (role === null) return null;
+    for (const name of this.#loaded.keys()) {
+      const accept = BUILTIN_PLUGINS.get(name)?.roles?.[role];
+      if (accept) return accept;
     }
     return null;
   }

@@ -16,7 +16,7 @@ describe('the table', () => {
     const core = TUNABLES.filter((t) => !('addition' in t));
     expect(core).toHaveLength(54);
     expect(new Set(TUNABLES.map((t) => t.name)).size).toBe(TUNABLES.length);
-    expect(TUNABLES.filter((t) => 'addition' in t).map((t) => t.name)).toEqual(['restrict_symlinks']);
+    expect(TUNABLES.filter((t) => 'addition' in t).map((t) => t.name)).toEqual(['restrict_symlinks', 'ssl_sni_dir']);
   });
 
   test('every row has a description, and enum rows list their values', () => {

@@ -40,6 +40,8 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
     this.mgr = mgr;
     const req = client.request;
     this.#hasBody = req !== null && req.contentLength !== 0;
+    // A start_http_request hook (AccessControl's queue_low) may already have asked for it.
+    this.lowPriority = client.queueLow;
   }
 
   get closed(): boolean {
@@ -129,6 +131,8 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
     const hds = rewriteForBackend(this.svc, req, this.client.peerIp);
     this.client.state = 'backend_req_sent';
     this.#traceBackend(be, reused);
+    // As in Perlbal, the hooks see (and may amend, like Queues) the backend's request headers.
+    be.reqHeaders = hds;
     if (this.svc.hooks.run('backend_client_assigned', be, this.client)) return true;
     applyHeaderRules(this.svc, hds);
     be.assign(this, hds, hds.toString());
@@ -181,8 +185,9 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
     }
     const res = head.clone();
     client.setupKeepalive(res);
-    this.svc.hooks.run('modify_response_headers', be, client);
+    // Set before the hook, as Perlbal does: plugins (FlvStreaming) edit client.resHeaders.
     client.resHeaders = res;
+    this.svc.hooks.run('modify_response_headers', be, client);
     client.state = 'xfer_res';
     this.responded = true;
     client.writeHead(res.toString());

@@ -1,0 +1,103 @@
+/**
+ * The one module that knows where the proxy core runs (house style B2). Today: in this
+ * process, started on first use from the config file (PERLBAL_DESKTOP_CONFIG, else the bundled
+ * resources/perlbal.conf). Moving it to a utility process later changes this file only:
+ * callers hold a CoreClient, whose methods are all async and plain-data.
+ */
+import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  createInProcessApi,
+  ProxyCore,
+  type CoreClient,
+  type InProcessCoreApi,
+} from '../../proxy-core/src/index.js';
+
+export interface CoreHost {
+  /** The API, starting the core on the first call; later calls share it. */
+  api(): Promise<CoreClient>;
+  stop(): void;
+  /** The config file the core runs (or will run on the first call). */
+  file(): string;
+  /**
+   * Run `file` instead: the old core closes first (the new one usually wants its ports), then
+   * the new one starts. If it can't, the old file runs again and the error is thrown.
+   */
+  switchTo(file: string): Promise<void>;
+}
+
+/** At start: $PERLBAL_DESKTOP_CONFIG, else the last config if it still exists, else the bundled. */
+export function startupConfigFile(
+  mainDir: string,
+  lastConfig: string | null,
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (file: string) => boolean = fs.existsSync,
+): string {
+  if (env['PERLBAL_DESKTOP_CONFIG'] === undefined && lastConfig !== null && exists(lastConfig))
+    return lastConfig;
+  return defaultConfigFile(mainDir, env);
+}
+
+/** Closed listening sockets free their ports only once libuv has run its close callbacks. */
+const portsReleased = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
+
+/** The config to run: the environment's choice, or the bundled laptop config beside out/. */
+export function defaultConfigFile(mainDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(
+    env['PERLBAL_DESKTOP_CONFIG'] ?? path.join(mainDir, '..', '..', 'resources', 'perlbal.conf'),
+  );
+}
+
+export function createCoreHost(initialFile: string): CoreHost {
+  let configFile = path.resolve(initialFile);
+  let started: Promise<{ core: ProxyCore; api: InProcessCoreApi }> | null = null;
+  const start = async () => {
+    const text = await readFile(configFile, 'utf8');
+    const core = await ProxyCore.start(text, { file: configFile, cwd: path.dirname(configFile) });
+    return { core, api: createInProcessApi(core, { text, file: configFile }) };
+  };
+  const close = async (): Promise<void> => {
+    const running = started;
+    started = null;
+    const run = await running?.catch(() => null);
+    if (!run) return;
+    run.api.dispose();
+    run.core.close();
+    await portsReleased();
+  };
+  return {
+    file: () => configFile,
+    async switchTo(file) {
+      const previous = configFile;
+      await close();
+      configFile = path.resolve(file);
+      try {
+        await this.api();
+      } catch (e) {
+        configFile = previous;
+        await this.api().catch(() => undefined);
+        throw e;
+      }
+    },
+    async api() {
+      started ??= start();
+      // A failed start is retried on the next call (the user may fix the file meanwhile).
+      return (
+        await started.catch((e: unknown) => {
+          started = null;
+          throw e;
+        })
+      ).api;
+    },
+    stop() {
+      void started?.then(
+        ({ core, api }) => {
+          api.dispose();
+          core.close();
+        },
+        () => undefined,
+      );
+    },
+  };
+}

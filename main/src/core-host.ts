@@ -42,11 +42,22 @@ export function startupConfigFile(
 /** Closed listening sockets free their ports only once libuv has run its close callbacks. */
 const portsReleased = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
 
-/** The config to run: the environment's choice, or the bundled laptop config beside out/. */
-export function defaultConfigFile(mainDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  return path.resolve(
-    env['PERLBAL_DESKTOP_CONFIG'] ?? path.join(mainDir, '..', '..', 'resources', 'perlbal.conf'),
-  );
+/**
+ * The config to run: the environment's choice; in a packaged app the bundled laptop config that
+ * electron-builder's extraResources put in `<resources>/defaults/` (with its docroot); in a
+ * development run the repository's resources/perlbal.conf beside out/.
+ */
+export function defaultConfigFile(
+  mainDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  resourcesPath: string | undefined = (process as { resourcesPath?: string }).resourcesPath,
+  exists: (file: string) => boolean = fs.existsSync,
+): string {
+  const chosen = env['PERLBAL_DESKTOP_CONFIG'];
+  if (chosen !== undefined) return path.resolve(chosen);
+  const packaged = resourcesPath ? path.join(resourcesPath, 'defaults', 'perlbal.conf') : null;
+  if (packaged && exists(packaged)) return path.resolve(packaged);
+  return path.resolve(mainDir, '..', '..', 'resources', 'perlbal.conf');
 }
 
 export function createCoreHost(initialFile: string): CoreHost {

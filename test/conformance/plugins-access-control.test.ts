@@ -29,7 +29,7 @@ const CONFIG = `
 LOAD AccessControl
 ${web('denied', '  ACCESS DENY IP 127.0.0.1')}
 ${web('first', '  ACCESS ALLOW IP 127.0.0.1\n  ACCESS DENY IP 127.0.0.1\n  ACCESS POLICY DENY')}
-${web('policy', '  ACCESS ALLOW IP 10.1.1.1\n  ACCESS POLICY DENY')}
+${web('policy', '  ACCESS ALLOW IP 127.1.1.1\n  ACCESS POLICY DENY')}
 ${web('observed', '  SET always_trusted = on\n  SET observed.accesscontrol.use_observed_ip = 1\n  ACCESS DENY IP 127.0.0.1')}
 CREATE SERVICE mgmt
   SET role = management

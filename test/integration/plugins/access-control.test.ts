@@ -55,7 +55,7 @@ describe('AccessControl (t/90-accesscontrol)', () => {
     expect((await rawOne(first.port, get())).status).toBe(200);
     const mask = await webServer('ACCESS DENY NETMASK 127.0.0.0/8\nACCESS ALLOW IP 127.0.0.1');
     expect((await rawOne(mask.port, get())).status).toBe(403);
-    const policy = await webServer('ACCESS POLICY DENY\nACCESS ALLOW NETMASK 10.0.0.0/8');
+    const policy = await webServer('ACCESS POLICY DENY\nACCESS ALLOW NETMASK 127.0.0.2/32');
     expect((await rawOne(policy.port, get())).status).toBe(403);
     const allowed = await webServer('ACCESS POLICY DENY\nACCESS ALLOW NETMASK 127.0.0.0/24');
     expect((await rawOne(allowed.port, get())).status).toBe(200);
@@ -90,7 +90,7 @@ describe('AccessControl (t/90-accesscontrol)', () => {
     ).toBe(200);
     const untrusted = await webServer(
       'ACCESS DENY IP 127.0.0.1',
-      '  SET trusted_upstream_proxies = 10.0.0.0/8\n  SET ws.accesscontrol.use_observed_ip = 1',
+      '  SET trusted_upstream_proxies = 127.0.0.2/32\n  SET ws.accesscontrol.use_observed_ip = 1',
     );
     expect((await rawOne(untrusted.port, get('X-Forwarded-For: 1.1.1.1\r\n'))).status).toBe(403);
   });

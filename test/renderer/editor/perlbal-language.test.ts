@@ -86,11 +86,11 @@ describe('perlbal language mode', () => {
       ['=', 'operator'],
       ['web', 'name'],
     ]);
-    expect(tokens('POOL p ADD 10.0.0.1:80')).toEqual([
+    expect(tokens('POOL p ADD 127.0.0.1:80')).toEqual([
       ['POOL', 'keyword'],
       ['p', 'name'],
       ['ADD', 'keyword'],
-      ['10.0.0.1:80', 'literal'],
+      ['127.0.0.1:80', 'literal'],
     ]);
     expect(tokens('LOAD Vhosts')).toEqual([
       ['LOAD', 'keyword'],

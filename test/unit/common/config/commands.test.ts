@@ -121,16 +121,16 @@ describe('pools', () => {
     const s = session();
     s.run(
       'create pool p',
-      'pool p add 10.0.0.1',
-      'pool p add 10.0.0.2',
-      'pool p add 10.0.0.1',
-      'pool p remove 10.0.0.2',
+      'pool p add 127.0.0.1',
+      'pool p add 127.0.0.2',
+      'pool p add 127.0.0.1',
+      'pool p remove 127.0.0.2',
     );
-    expect(s.model.pools[0]!.nodes).toEqual(['10.0.0.1:80']);
+    expect(s.model.pools[0]!.nodes).toEqual(['127.0.0.1:80']);
   });
 
   test('POOL on an unknown pool', () => {
-    expect(session().run('pool nosuch add 10.0.0.1')).toEqual(["ERROR: Pool 'nosuch' not found"]);
+    expect(session().run('pool nosuch add 127.0.0.1')).toEqual(["ERROR: Pool 'nosuch' not found"]);
   });
 
   test("a non-dotted IP passes Perlbal's regex and gets a warning", () => {

@@ -32,7 +32,7 @@ function rng(seed: number): () => number {
 
 const E = env({
   vars: { PORT: '80', X: 'a b' },
-  interfaces: { eth0: '10.0.0.1' },
+  interfaces: { eth0: '127.0.0.1' },
   includes: { 'x.conf': [{ path: 'x.conf', text: 'CREATE SERVICE inc\n' }] },
 });
 const ALPHABET = ' \t=#.:$,{}\'"-_/*!\r\nABCZabcz0129\u00e9\u2028\u0000';

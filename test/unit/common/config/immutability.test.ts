@@ -23,7 +23,7 @@ const LINES = [
   'mime set svg image/svg+xml',
   'mime remove doc',
   'create pool p',
-  'pool p add 10.0.0.1',
+  'pool p add 127.0.0.1',
   'set nodefile = /n',
   'create service sel',
   'set role = selector',

@@ -91,19 +91,19 @@ describe('core verbs', () => {
   });
 
   test('POOL: either order, default port, port 0 means 80', () => {
-    expect(one('POOL p ADD 10.0.0.1')).toMatchObject({
+    expect(one('POOL p ADD 127.0.0.1')).toMatchObject({
       kind: 'pool',
       pool: 'p',
       action: 'add',
-      ip: '10.0.0.1',
+      ip: '127.0.0.1',
       port: '80',
     });
-    expect(one('POOL remove p 10.0.0.1:8080')).toMatchObject({
+    expect(one('POOL remove p 127.0.0.1:8080')).toMatchObject({
       pool: 'p',
       action: 'remove',
       port: '8080',
     });
-    expect(one('POOL p add 10.0.0.1:0')).toMatchObject({ port: '80' });
+    expect(one('POOL p add 127.0.0.1:0')).toMatchObject({ port: '80' });
     expect(one('POOL p add 1x2x3x4')).toMatchObject({ ip: '1x2x3x4' });
   });
 

@@ -180,16 +180,16 @@ describe('AccessControl', () => {
     expect(
       s.run(
         'access policy deny',
-        'access allow ip 10.0.0.1',
-        'access queue_low netmask 10.1.2.3/16',
+        'access allow ip 127.0.0.1',
+        'access queue_low netmask 127.1.2.3/16',
         'access deny ip',
       ),
     ).toEqual(['OK', 'OK', 'OK', 'OK']);
     expect(s.model.services[0]!.pluginConfig['accesscontrol']).toEqual({
       policy: 'deny',
       rules: [
-        { action: 'allow', type: 'ip', value: '10.0.0.1' },
-        { action: 'queue_low', type: 'netmask', value: '10.1.0.0/16' },
+        { action: 'allow', type: 'ip', value: '127.0.0.1' },
+        { action: 'queue_low', type: 'netmask', value: '127.1.0.0/16' },
         { action: 'deny', type: 'ip', value: null },
       ],
       useObservedIp: false,
@@ -241,7 +241,7 @@ describe('AccessControl', () => {
   test('queue_low on a non-proxy service is an error instead of a runtime crash', () => {
     const s = session();
     s.run('load AccessControl', 'create service w', 'set role = web_server');
-    s.run('access queue_low ip 10.0.0.1');
+    s.run('access queue_low ip 127.0.0.1');
     expect(s.diagnostics.at(-1)).toMatchObject({ code: 'queue_low_not_proxy', severity: 'error' });
     expect(s.model.services[0]!.pluginConfig['accesscontrol']).toBeUndefined();
   });

@@ -8,7 +8,7 @@ import { env } from './helpers.js';
 
 const E = env({
   vars: { PORT: '8080', EMPTY: '', SPACED: ' lead' },
-  interfaces: { eth0: '10.1.2.3' },
+  interfaces: { eth0: '127.1.2.3' },
 });
 
 describe('preprocessLine', () => {
@@ -27,7 +27,7 @@ describe('preprocessLine', () => {
 
   test('$VAR and ${ip:iface} expand; orig keeps them', () => {
     const p = preprocessLine('SET listen = ${ip:eth0}:$PORT', E, 1);
-    expect(p.text).toBe('set listen = 10.1.2.3:8080');
+    expect(p.text).toBe('set listen = 127.1.2.3:8080');
     expect(p.orig).toBe('SET listen = ${ip:eth0}:$PORT');
   });
 

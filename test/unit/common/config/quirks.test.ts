@@ -30,7 +30,7 @@ describe('17.1 everything before the first = is lower-cased', () => {
       'SET role = selector',
       'VPATH ^/Static/ = sel',
       'REDIRECT HOST A.COM B.COM',
-      'ACCESS ALLOW IP 10.0.0.1',
+      'ACCESS ALLOW IP 127.0.0.1',
       'HEADER sel insert X-Foo: Bar',
     ]);
     const svc = r.model.services[0]!;
@@ -118,15 +118,15 @@ describe('17.4 POOL word order and the context form', () => {
   test('name and verb in either order', () => {
     const r = check([
       'CREATE POOL p',
-      'POOL p ADD 10.0.0.1',
-      'POOL ADD p 10.0.0.2:81',
-      'POOL p add 10.0.0.1',
+      'POOL p ADD 127.0.0.1',
+      'POOL ADD p 127.0.0.2:81',
+      'POOL p add 127.0.0.1',
     ]);
-    expect(r.model.pools[0]!.nodes).toEqual(['10.0.0.2:81', '10.0.0.1:80']);
+    expect(r.model.pools[0]!.nodes).toEqual(['127.0.0.2:81', '127.0.0.1:80']);
   });
 
   test('the documented context form POOL ADD ip is a syntax error', () => {
-    const p = parseLine('POOL ADD 10.0.0.1:80', env());
+    const p = parseLine('POOL ADD 127.0.0.1:80', env());
     expect(p.command!.kind).toBe('invalid');
     expect(p.diagnostics[0]!.perlbal).toBe("Invalid syntax to 'pool' command");
   });
@@ -148,8 +148,8 @@ describe('17.6 SERVER quirks', () => {
   });
 
   test('max_reproxy_connections(host) sets that host\'s cap (a fixed Perlbal bug: it set the global one)', () => {
-    const r = check(['SERVER max_reproxy_connections(10.0.0.1:80) = 2', 'SERVER max_reproxy_connections = 5']);
-    expect(r.model.server).toEqual({ 'max_reproxy_connections(10.0.0.1:80)': 2, max_reproxy_connections: 5 });
+    const r = check(['SERVER max_reproxy_connections(127.0.0.1:80) = 2', 'SERVER max_reproxy_connections = 5']);
+    expect(r.model.server).toEqual({ 'max_reproxy_connections(127.0.0.1:80)': 2, max_reproxy_connections: 5 });
     expect(r.diagnostics.filter((d) => d.code !== 'nothing_enabled')).toEqual([]);
   });
 });

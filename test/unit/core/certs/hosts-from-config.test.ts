@@ -27,7 +27,7 @@ describe('hostsFromConfig', () => {
         'ENABLE ss',
         'CREATE SERVICE other',
         '  SET role = web_server',
-        '  SET listen = 10.1.2.3:80',
+        '  SET listen = 127.1.2.3:80',
         '  SET docroot = /tmp',
         'ENABLE other',
         'CREATE SERVICE all',
@@ -44,10 +44,10 @@ describe('hostsFromConfig', () => {
       'stat.lj.localhost',
       'www.lj.localhost',
       '127.0.0.1',
-      '10.1.2.3',
+      '127.1.2.3',
     ]);
     expect(r.sources).toContain('VHOST *.lj.localhost');
-    expect(r.sources).toContain('listen 10.1.2.3:80');
+    expect(r.sources).toContain('listen 127.1.2.3:80');
     expect(r.notes.join('\n')).toMatch(/a\.b\.lj\.localhost.*one level only/);
     expect(r.problems).toEqual([]);
   });

@@ -16,7 +16,7 @@ describe('demo targets', () => {
     const text = `
 CREATE POOL a
   POOL a ADD 127.0.0.1:8081
-  POOL a ADD 10.0.0.5:80
+  POOL a ADD 127.0.0.5:80
 CREATE POOL b
   POOL b ADD 127.0.0.1:8081
   POOL b ADD 127.0.0.1:8082

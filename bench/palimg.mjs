@@ -5,15 +5,15 @@
 // the pure transform alone. Needs the built core (`npm run -s build:core`).
 //
 //   node bench/palimg.mjs [--duration 5] [--warmup 2] [--reps 3] [--no-server]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { fmt, freePort, median, waitForPort } from './lib.mjs';
-import { pinned } from './servers.mjs';
+import { fmt, freePort, median } from './lib.mjs';
+import { pinned, startOurs, startPerlbal } from './servers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -163,26 +163,10 @@ const conf = (port, docroot, aio) =>
 
 async function startServer(kind, work, docroot) {
   const port = await freePort();
-  const file = path.join(work, `${kind}.conf`);
-  fs.writeFileSync(file, conf(port, docroot, kind === 'perlbal' ? 'ioaio' : 'none'));
-  const [cmd, argv] =
-    kind === 'perlbal'
-      ? pinned(0, 'perlbal', [`--config=${file}`])
-      : pinned(0, process.execPath, [
-          path.join(root, 'proxy-core', 'bin', 'perlbal-desktop.js'),
-          '--config',
-          file,
-        ]);
-  const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  try {
-    await waitForPort(port, 10_000);
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw new Error(`${kind} did not start: ${e.message}\n${log}`, { cause: e });
-  }
-  return { kind, port, child };
+  const c = { port, text: conf(port, docroot, kind === 'perlbal' ? 'ioaio' : 'none') };
+  const env = { work, bin: path.join(root, 'proxy-core', 'bin', 'perlbal-desktop.js') };
+  const s = kind === 'perlbal' ? await startPerlbal(kind, env, c) : await startOurs(kind, env, c);
+  return { kind, port, child: s.child };
 }
 
 /** Check the body once (both servers must answer 200 with the image's length). */

@@ -81,13 +81,13 @@ async function startNginx(name, cpu, env, port, server) {
   return s;
 }
 
-async function startOurs(name, env, conf, extraArgs = [], stdout = 'pipe') {
+export async function startOurs(name, env, conf, extraArgs = [], stdout = 'pipe') {
   const file = path.join(env.work, `${name}.conf`);
   fs.writeFileSync(file, conf.text);
   return startProcess(name, 0, process.execPath, [env.bin, '--config', file, ...extraArgs], conf.port, stdout);
 }
 
-async function startPerlbal(name, env, conf) {
+export async function startPerlbal(name, env, conf) {
   const file = path.join(env.work, `${name}.conf`);
   fs.writeFileSync(file, conf.text);
   return startProcess(name, 0, 'perlbal', [`--config=${file}`], conf.port);

@@ -588,7 +588,7 @@ export class ClientHTTPBase implements TrackedSocket {
     // 408 (a deliberate difference: Perlbal waited for as long as bytes kept coming).
     const headStart = this.#reader?.headStartedAt ?? null;
     const headLimit = this.service.settings.idleTimeout;
-    const headAge = headStart === null ? 0 : now - Math.floor(headStart / 1000);
+    const headAge = headStart === null ? 0 : now - headStart;
     if (!this.#current && headLimit > 0 && headAge > headLimit) {
       this.core.log('debug', `request head from ${this.peerIp} incomplete after ${headLimit}s`);
       this.#noMoreRequests = true;

@@ -7,6 +7,7 @@
  */
 import { HttpHeaders } from './http-headers.js';
 import { HTTPParser, METHODS, isLlhttpError, type LlhttpParser } from './llhttp.js';
+import { nowSeconds } from '../util/clock.js';
 
 /** Perlbal's MAX_HTTP_HEADER_LENGTH. */
 export const MAX_HEADER_BYTES = 102400;
@@ -44,7 +45,7 @@ export class RequestReader {
   #headBytes = 0;
   readonly #maxHeaderBytes: number;
   #error: RequestError | null = null;
-  /** Epoch ms when the head being read began; null between heads (see headStartedAt). */
+  /** Epoch seconds when the head being read began; null between heads (see headStartedAt). */
   #headStartedAt: number | null = null;
 
   constructor(events: RequestReaderEvents, maxHeaderBytes = MAX_HEADER_BYTES) {
@@ -55,7 +56,7 @@ export class RequestReader {
     // head we forward with CRLF, so nothing downstream can read the message differently.
     p.initialize(HTTPParser.REQUEST, {}, maxHeaderBytes, HTTPParser.kLenientOptionalCRBeforeLF);
     p[HTTPParser.kOnMessageBegin] = () => {
-      this.#headStartedAt = Date.now();
+      this.#headStartedAt = nowSeconds();
     };
     p[HTTPParser.kOnHeaders] = (headers: string[], url: string) => {
       // llhttp flushes long header lists in batches before headers-complete.
@@ -79,7 +80,7 @@ export class RequestReader {
   }
 
   /**
-   * When the unfinished head now being read began (epoch ms), or null. Lets the connection
+   * When the unfinished head now being read began (epoch seconds, the idle sweep's clock), or null. Lets the connection
    * put a deadline on a whole head, which a byte-at-a-time drip (Slowloris) never trips as
    * an idle timeout.
    */

@@ -75,6 +75,11 @@ function originServer(env, port) {
   );
 }
 
+/** An nginx origin named `name` (its own prefix folder) serving the docroot, on CPU 1. */
+export function startOrigin(name, env, port) {
+  return startNginx(name, 1, env, port, originServer(env, port));
+}
+
 async function startNginx(name, cpu, env, port, server) {
   const s = await startProcess(name, cpu, 'nginx', nginxConf(env, name, server), port);
   s.masterPid = s.child.pid;

@@ -42,6 +42,11 @@ export class ReproxyManager implements BackendOwner {
   maxConnections = 0;
   /** SERVER max_reproxy_connections(host:port): caps for single targets. */
   perHostMax = new Map<string, number>();
+  /**
+   * Perlbal's $NoSpawn: closing a stale idle connection calls noteBackendClose, which would
+   * spawn again from inside #spawn and leave a connection that no target counts.
+   */
+  #noSpawn = false;
 
   constructor(sockets: SocketRegistry, stats: NodeStatsTable) {
     this.#sockets = sockets;
@@ -72,6 +77,7 @@ export class ReproxyManager implements BackendOwner {
 
   /** Perlbal spawn_backend: reuse an idle connection, or open one (within the cap). */
   #spawn(hostport: string): void {
+    if (this.#noSpawn) return;
     const t = this.#target(hostport);
     if (t.connecting) return;
     if (!t.queue.some((w) => !w.closed)) return;
@@ -79,7 +85,7 @@ export class ReproxyManager implements BackendOwner {
     for (let be = t.bored.pop(); be; be = t.bored.pop()) {
       const idle = t.idleSince.get(be) ?? now;
       if ((be.disconnectAt !== null && now + 2 > be.disconnectAt) || idle < now - IDLE_SECONDS) {
-        be.close('too_close_disconnect');
+        this.#closeQuietly(be, 'too_close_disconnect');
         continue;
       }
       return this.registerBoredom(be);
@@ -102,8 +108,23 @@ export class ReproxyManager implements BackendOwner {
       if (w.closed) continue;
       return w.useBackend(be);
     }
-    t.idleSince.set(be, nowSeconds());
+    const now = nowSeconds();
+    t.idleSince.set(be, now);
     t.bored.push(be);
+    // Reuse takes the newest idle connection, so the oldest would sit at the front for ever:
+    // close it once it has been idle too long (Perlbal's have_newer_bored).
+    const oldest = t.bored[0]!;
+    if (oldest !== be && (t.idleSince.get(oldest) ?? now) < now - IDLE_SECONDS)
+      this.#closeQuietly(oldest, 'have_newer_bored');
+  }
+
+  #closeQuietly(be: BackendHTTP, reason: string): void {
+    this.#noSpawn = true;
+    try {
+      be.close(reason);
+    } finally {
+      this.#noSpawn = false;
+    }
   }
 
   /** Perlbal note_bad_backend_connect: with no live connection, the queue moves on. */
@@ -134,7 +155,8 @@ export class ReproxyManager implements BackendOwner {
   state(): string[] {
     const out: string[] = [];
     for (const [hp, t] of this.#targets) if (t.connecting) out.push(`connecting ${hp} 1`);
-    for (const [hp, t] of this.#targets) if (t.bored.length || t.idleSince.size) out.push(`bored ${hp} ${t.bored.length}`);
+    for (const [hp, t] of this.#targets)
+      if (t.bored.length || t.idleSince.size) out.push(`bored ${hp} ${t.bored.length}`);
     for (const [hp, t] of this.#targets) out.push(`clients_queued ${hp} ${t.queue.length}`);
     for (const [hp, t] of this.#targets) {
       out.push(`backends ${hp} ${t.backends.length}`);

@@ -134,15 +134,19 @@ export class BackendManager implements BackendOwner {
     else this.bored.push(be);
   }
 
-  /** Perlbal verify_generation: a backend from before a pool change may stay only if its node still belongs. */
+  /**
+   * Perlbal verify_generation: a backend from before a pool change may stay only if its node
+   * still belongs. Here the node must belong in any case: after POOL REMOVE or a nodefile edit,
+   * an idle connection to a node that left is closed when next touched, so no new request goes
+   * there (Perlbal kept reusing it until it closed).
+   */
   #verifyGeneration(be: BackendHTTP): boolean {
-    if (be.generation === this.generation) return true;
-    if (this.pool?.hasNode(be.ipport)) {
-      be.generation = this.generation;
-      return true;
+    if (!this.pool?.hasNode(be.ipport)) {
+      be.close(be.generation === this.generation ? 'node_removed' : 'invalid_generation');
+      return false;
     }
-    be.close('invalid_generation');
-    return false;
+    be.generation = this.generation;
+    return true;
   }
 
   /** Perlbal note_bad_backend_connect: forget it, skip the node for a second, try again. */
@@ -187,6 +191,7 @@ export class BackendManager implements BackendOwner {
     try {
       const pool = this.pool;
       if (!pool) return;
+      pool.refreshNodefile();
       const have = this.bored.length + this.pending.size;
       const need = this.waitingCount + this.#svc.num('connect_ahead');
       let toCreate = Math.min(need - have, pool.nodes.length - this.pending.size, MAX_SPAWN_AT_ONCE);
@@ -209,16 +214,24 @@ export class BackendManager implements BackendOwner {
   /**
    * Perlbal lets clients wait until their idle timeout when no node can be reached. Here a
    * waiting client is answered as soon as nothing can serve it: no pool or an empty pool
-   * (503), or every node failing with nothing pending or idle (502, or 504 for a timeout).
+   * (503; a nodefile is re-checked first), or every node failing with nothing pending or idle
+   * (502, or 504 for a connect that timed out).
    */
   #failIfUnservable(): boolean {
     if (this.waitingCount === 0) return false;
     const pool = this.pool;
+    // An empty pool may have been refilled through its nodefile since it was last read.
+    pool?.refreshNodefile();
     let failure: BackendFailure | null = null;
     if (!pool) {
       failure = { status: 503, code: 'PB_ERR_BACKEND_CONNECT', message: 'the service has no pool to send requests to' };
     } else if (pool.nodes.length === 0) {
-      failure = { status: 503, code: 'PB_ERR_BACKEND_CONNECT', message: `pool '${pool.name}' has no nodes` };
+      const file = pool.nodefilePath;
+      failure = {
+        status: 503,
+        code: 'PB_ERR_BACKEND_CONNECT',
+        message: `pool '${pool.name}' has no nodes${file ? ` (its nodefile ${file} lists none; it is re-read when it changes, checked at most every 3 s)` : ''}`,
+      };
     } else if (this.pending.size === 0 && this.bored.length === 0 && pool.nodes.every((n) => this.#noSpawn.has(n.ipport))) {
       const last = this.#lastFailure;
       const timeout = last?.cause === 'ETIMEDOUT';

@@ -40,6 +40,8 @@ export class Pool {
   #model: PoolModel;
   nodes: Node[] = [];
   readonly nodeUsed = new Map<string, number>();
+  /** `ip:port` of the current nodes, for membership checks on every backend reuse. */
+  #members = new Set<string>();
   /** Services using this pool (Perlbal use_count); idle backends of an unused pool close. */
   useCount = 0;
   readonly #baseDir: string;
@@ -76,11 +78,19 @@ export class Pool {
 
   #setNodes(nodes: Node[]): void {
     this.nodes = nodes;
+    this.#members = new Set(nodes.map((n) => n.ipport));
+    // Perlbal Pool::remove forgets a removed node's use counter.
+    for (const ipport of this.nodeUsed.keys()) if (!this.#members.has(ipport)) this.nodeUsed.delete(ipport);
     for (const n of nodes) if (!this.nodeUsed.has(n.ipport)) this.nodeUsed.set(n.ipport, 0);
   }
 
+  /** The nodefile's path, resolved against the config's folder; null without one. */
+  get nodefilePath(): string | null {
+    return this.#model.nodefile ? path.resolve(this.#baseDir, this.#model.nodefile) : null;
+  }
+
   #loadNodefile(): void {
-    const file = path.resolve(this.#baseDir, this.#model.nodefile!);
+    const file = this.nodefilePath!;
     let mtime: number;
     try {
       mtime = fs.statSync(file).mtimeMs;
@@ -89,13 +99,30 @@ export class Pool {
     }
     if (mtime === this.#nodefileMtime) return;
     this.#nodefileMtime = mtime;
+    let text: string;
     try {
-      // Perlbal resets the use counters when the node list is re-read.
-      this.nodeUsed.clear();
-      this.#setNodes(parseNodefile(fs.readFileSync(file, 'utf8')));
+      text = fs.readFileSync(file, 'utf8');
     } catch {
-      /* unreadable now; keep the last list */
+      return; // unreadable now; keep the last list
     }
+    // Perlbal resets the use counters when the node list is re-read.
+    this.nodeUsed.clear();
+    this.#setNodes(parseNodefile(text));
+  }
+
+  /**
+   * Perlbal get_backend_endpoint's reload rule: re-read the nodefile if it changed, checking
+   * at most every 3 s. Perlbal checked only while picking a node for a new connection, which
+   * never happens while the pool is empty (spawn_backends creates min(needed, node count)
+   * connections), so a pool whose nodefile was empty stayed dead; the backend manager calls
+   * this before deciding that the pool is empty, and before counting its nodes.
+   */
+  refreshNodefile(): void {
+    if (!this.#model.nodefile) return;
+    const now = nowSeconds();
+    if (now <= this.#nodefileChecked + NODEFILE_RELOAD_SECONDS) return;
+    this.#nodefileChecked = now;
+    this.#loadNodefile();
   }
 
   /**
@@ -105,13 +132,7 @@ export class Pool {
    * one-second penalty while a live node sat idle.
    */
   pickNode(usable?: (ipport: string) => boolean): Node | null {
-    if (this.#model.nodefile) {
-      const now = nowSeconds();
-      if (now > this.#nodefileChecked + NODEFILE_RELOAD_SECONDS) {
-        this.#nodefileChecked = now;
-        this.#loadNodefile();
-      }
-    }
+    this.refreshNodefile();
     const candidates = usable ? this.nodes.filter((n) => usable(n.ipport)) : this.nodes;
     if (candidates.length === 0) return null;
     return candidates[Math.floor(Math.random() * candidates.length)]!;
@@ -121,7 +142,8 @@ export class Pool {
     this.nodeUsed.set(ipport, (this.nodeUsed.get(ipport) ?? 0) + 1);
   }
 
+  /** Whether `ip:port` is one of the pool's nodes now (POOL REMOVE and nodefile edits drop nodes). */
   hasNode(ipport: string): boolean {
-    return this.nodeUsed.has(ipport);
+    return this.#members.has(ipport);
   }
 }

@@ -15,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, processStats, waitForPort } from './lib.mjs';
+import { freePort, median, processStats, waitForPort } from './lib.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = { minutes: 10, rate: 400, 'warmup-s': 60, 'sample-s': 10, ui: 0 };
@@ -182,8 +182,19 @@ async function main() {
   proxy.kill('SIGTERM');
   await demo.close();
 
-  const afterWarmup = samples.find((s) => s.t >= args['warmup-s']) ?? samples[0];
-  const last = samples.at(-1);
+  // Compare the first minute after the warm-up with the last minute, each by its median: a
+  // single sample moves with the load of the moment (fds by a few sockets in use).
+  const steady = samples.filter((s) => s.t >= args['warmup-s']);
+  const windowN = Math.max(1, Math.round(60 / args['sample-s']));
+  const med = (rows, k) => median(rows.map((r) => r[k]));
+  const afterWarmup = {
+    rssMiB: med(steady.slice(0, windowN), 'rssMiB'),
+    fds: med(steady.slice(0, windowN), 'fds'),
+  };
+  const last = {
+    rssMiB: med(steady.slice(-windowN), 'rssMiB'),
+    fds: med(steady.slice(-windowN), 'fds'),
+  };
   const rssGrowth = (last.rssMiB - afterWarmup.rssMiB) / afterWarmup.rssMiB;
   const fdGrowth = (last.fds - afterWarmup.fds) / afterWarmup.fds;
   const failed = [...counts.values()].reduce((n, c) => n + c.failed, 0);
@@ -199,10 +210,10 @@ async function main() {
       `  ${kind.padEnd(26)} ok ${String(c.ok).padStart(8)}  failed ${c.failed}${c.lastError ? `  (last: ${c.lastError})` : ''}`,
     );
   console.log(
-    `RSS MiB: start ${samples[0].rssMiB.toFixed(1)}, after warm-up ${afterWarmup.rssMiB.toFixed(1)}, peak ${Math.max(...samples.map((s) => s.rssMiB)).toFixed(1)}, end ${last.rssMiB.toFixed(1)} (${(rssGrowth * 100).toFixed(1)}% after warm-up)`,
+    `RSS MiB: start ${samples[0].rssMiB.toFixed(1)}, first minute after warm-up ${afterWarmup.rssMiB.toFixed(1)}, peak ${Math.max(...samples.map((s) => s.rssMiB)).toFixed(1)}, last minute ${last.rssMiB.toFixed(1)} (${(rssGrowth * 100).toFixed(1)}% after warm-up)`,
   );
   console.log(
-    `open fds: start ${samples[0].fds}, after warm-up ${afterWarmup.fds}, peak ${Math.max(...samples.map((s) => s.fds))}, end ${last.fds} (${(fdGrowth * 100).toFixed(1)}% after warm-up)`,
+    `open fds: start ${samples[0].fds}, first minute after warm-up ${afterWarmup.fds}, peak ${Math.max(...samples.map((s) => s.fds))}, last minute ${last.fds} (${(fdGrowth * 100).toFixed(1)}% after warm-up)`,
   );
   if (inFlight > 0) console.log(`${inFlight} requests still unanswered at the end`);
   if (stderr.trim())

@@ -11,12 +11,21 @@ export type { HookRegistry, HandlerHookName, ObserverHookName } from '../hooks/h
 export type { CoreContext, LogLevel } from '../core-context.js';
 export { HttpHeaders } from '../http/http-headers.js';
 export { adoptClient } from '../roles/selector.js';
-export type { FileTransfer } from '../files/send-file.js';
+export { sendFiles, type FileSegment, type FileTransfer } from '../files/send-file.js';
 export { baseAsString, socketFd, type TrackedSocket } from '../socket-registry.js';
 export { nowSeconds } from '../util/clock.js';
 export type { BackendHTTP } from '../proxy/backend-http.js';
 export { ProxyRequest } from '../roles/reverse-proxy/proxy-request.js';
 export { isTrusted, observedIp } from '../proxy/trust.js';
+// What a plugin serving files from a web_server's docroot needs (Palimg): the web_server's
+// own URI decoding, docroot, MIME table lookup, file cache and If-Modified-Since rule, so a
+// plugin answers exactly as the web_server would.
+export { httpNow, time2str } from '../http/http-date.js';
+export { decodeUri } from '../roles/web-server/safe-path.js';
+export { docrootOf } from '../roles/web-server/docroot.js';
+export { mimeForExtension } from '../roles/web-server/mime.js';
+export { cacheable, cachedBody, remember } from '../roles/web-server/file-cache.js';
+export { isNotModified } from '../roles/web-server/not-modified.js';
 
 import type { Socket } from 'node:net';
 import type { Service } from '../service/service.js';

@@ -5,7 +5,7 @@
  * two specs on one file never share a cached copy (LiveJournal's own ETag forgot tints).
  */
 import type fs from 'node:fs';
-import { isNotModified } from '../../roles/web-server/not-modified.js';
+import { isNotModified } from '../plugin-api.js';
 
 /** `"<size>-<mtime ms>-p<spec>"` in hex; the spec is lower-case hex with g or t only. */
 export function palimgEtag(st: fs.Stats, spec: string): string {

@@ -1,8 +1,10 @@
 /**
- * Reading the part of an image palimg needs. A palette image is small, so the whole file is
- * read when it is at most WHOLE_MAX (and kept in the web_server's file cache, validated by
- * the request's stat); a larger file is read in growing windows until its colour table is
- * complete. Perlbal read a fixed 2048 bytes, so a PLTE past that failed or came out corrupt.
+ * Reading the part of an image palimg needs, through the descriptor the response will be
+ * sent from (so the checks, the headers and the body all describe one file). A palette
+ * image is small, so the whole file is read when it is at most WHOLE_MAX (and kept in the
+ * web_server's file cache, validated by the descriptor's fstat); a larger file is read in
+ * growing windows until its colour table is complete. Perlbal read a fixed 2048 bytes, so a
+ * PLTE past that failed or came out corrupt.
  */
 import fs from 'node:fs';
 import {
@@ -11,7 +13,7 @@ import {
   type PaletteChange,
   type RecolourResult,
 } from '../../../common/palimg/index.js';
-import { cacheable, cachedBody, remember } from '../../roles/web-server/file-cache.js';
+import { cacheable, cachedBody, remember } from '../plugin-api.js';
 
 /** Files up to this size are read (and cached) whole. */
 const WHOLE_MAX = 256 * 1024;
@@ -26,27 +28,24 @@ export interface Recoloured {
 }
 
 /** Read `length` bytes from offset 0; null when the file is shorter than that now. */
-function readStart(file: string, length: number): Buffer | null {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  try {
-    const buf = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const n = fs.readSync(fd, buf, got, length - got, got);
-      if (n === 0) return null;
-      got += n;
-    }
-    return buf;
-  } finally {
-    fs.closeSync(fd);
+function readStart(fd: number, length: number): Buffer | null {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = fs.readSync(fd, buf, got, length - got, got);
+    if (n === 0) return null;
+    got += n;
   }
+  return buf;
 }
 
 /**
- * Read and recolour `file` (stat'ed as `st`). Null when the file turned out shorter than
- * its stat (it changed under us: the caller may start over); throws on I/O errors.
+ * Read and recolour the open file `fd` (named `file`, fstat'ed as `st`). Null when the file
+ * turned out shorter than its stat (it changed under us: the caller may start over); throws
+ * on I/O errors.
  */
 export function readAndRecolour(
+  fd: number,
   file: string,
   st: fs.Stats,
   kind: ImageKind,
@@ -55,7 +54,7 @@ export function readAndRecolour(
   if (st.size <= WHOLE_MAX) {
     let bytes = cachedBody(file, st);
     if (bytes === null) {
-      bytes = readStart(file, st.size);
+      bytes = readStart(fd, st.size);
       if (bytes === null) return null;
       if (cacheable(st)) remember(file, st, bytes);
     }
@@ -63,7 +62,7 @@ export function readAndRecolour(
   }
   for (let window = WHOLE_MAX; ; window *= 4) {
     const length = Math.min(window, st.size, WINDOW_MAX);
-    const bytes = readStart(file, length);
+    const bytes = readStart(fd, length);
     if (bytes === null) return null;
     const result = recolourPrefix(kind, bytes, change);
     const done =

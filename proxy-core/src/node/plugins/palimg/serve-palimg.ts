@@ -1,115 +1,174 @@
 /**
- * Serving one palimg request, start to finish (what Perlbal split between _serve_request
- * and Palimg's start_send_file hook). Everything is checked before a byte is sent: the path
- * (the web_server's traversal rules), the spec, the file, and the image itself. So a bad
- * spec or image is a clean 404 and an I/O error a clean 500, where Perlbal sent 200 headers
- * and then appended an error page. HEAD validates like GET; Range is ignored (the body is
- * a transformed image, so no Accept-Ranges either).
+ * Serving a palimg request, hooked into the web_server where Perlbal's plugin hooks in, so
+ * every other plugin's hooks run as they do under Perlbal:
+ *
+ * 1. `start_serve_request` (palimg.ts) rewrites `/palimg/<name>.<ext>/p<spec>` to
+ *    `/palimg/<name>.<ext>`, keeps the spec in the client's scratch and lets the web_server
+ *    go on: its path checks, its stat, `static_get_poststat_file_missing` for a missing
+ *    image (LazyCDN), `static_get_poststat_pre_send` before a 200.
+ * 2. `modify_response_headers` (here: `answer`) is where Perlbal Desktop differs on purpose.
+ *    Perlbal sent the web_server's 200 head and only then looked at the spec and the image;
+ *    here the file is opened, checked and recoloured first, so a bad spec or image is a clean
+ *    404 and an I/O error a clean 500, never a 200 followed by an error page. The head is
+ *    palimg's own (ETag per spec, no Accept-Ranges, Range ignored, If-Modified-Since as a
+ *    date, HEAD validated like GET), and the body goes out through the web_server's file
+ *    sending, so `start_send_file` hooks run in plugin order (Stats counts `files_sent`).
+ * 3. `start_send_file` (here: `sendRecoloured`) writes the recoloured prefix and the rest
+ *    of what was read, then lets the file's remaining bytes follow, as Perlbal's did.
  */
 import fs from 'node:fs';
+import { FAILURE_TEXT, parsePaletteSpec, type ImageKind } from '../../../common/palimg/index.js';
 import {
-  FAILURE_TEXT,
-  parsePaletteSpec,
-  type ImageKind,
-  type PaletteChange,
-  type PalimgTarget,
-} from '../../../common/palimg/index.js';
-import { httpNow, time2str } from '../../http/http-date.js';
-import { sendFiles } from '../../files/send-file.js';
-import { docrootOf } from '../../roles/web-server/docroot.js';
-import { mimeForExtension } from '../../roles/web-server/mime.js';
-import { perlbalBogusUrl, resolvesInside, unsafePath } from '../../roles/web-server/safe-path.js';
-import { statOrNull, SYMLINK_OUTSIDE } from '../../roles/web-server/static-file.js';
-import { HttpHeaders, type ClientHTTPBase } from '../plugin-api.js';
+  docrootOf,
+  HttpHeaders,
+  httpNow,
+  mimeForExtension,
+  sendFiles,
+  time2str,
+  type ClientHTTPBase,
+  type FileTransfer,
+} from '../plugin-api.js';
 import { notModified, palimgEtag } from './conditional.js';
 import { readAndRecolour, type Recoloured } from './read-image.js';
 
-/** Serve again at most this often when the file changes while being read (as web_server). */
+/** Read again at most this often when the file changes while being read (as web_server). */
 const MAX_ATTEMPTS = 3;
+const OPEN_FLAGS = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 
-interface Job {
-  client: ClientHTTPBase;
-  docroot: string;
-  file: string;
-  kind: ImageKind;
-  change: PaletteChange;
-  spec: string;
+/** A palimg request in the client's scratch (Perlbal `$obj->{scratch}->{palimg}`). */
+export interface PalimgRequest {
+  /** `/palimg/<name>.<ext>`: the URI left for the web_server. */
+  readonly path: string;
+  /** `gif` or `png`; null for any other extension (a 404 once the file is found). */
+  readonly kind: ImageKind | null;
+  readonly spec: string;
+  /** modify_response_headers has answered (a second call is not ours). */
+  answered: boolean;
+  /** What start_send_file writes: set while the body is being sent. */
+  sending: { fd: number; bytes: Buffer; prefix: Uint8Array } | null;
+}
+
+const SCRATCH_KEY = 'palimg';
+
+export function palimgRequestOf(client: ClientHTTPBase): PalimgRequest | undefined {
+  return client.scratch[SCRATCH_KEY] as PalimgRequest | undefined;
+}
+
+export function setPalimgRequest(client: ClientHTTPBase, req: PalimgRequest): void {
+  client.scratch[SCRATCH_KEY] = req;
 }
 
 /** A clean 404 with a reason (never the spec itself: it would be echoed into HTML). */
-function refuse(client: ClientHTTPBase, tag: string, why: string): void {
+export function refuse(client: ClientHTTPBase, tag: string, why: string): true {
   client.tagRecord(`palimg:${tag}`);
   client.sendResponse(404, why);
+  return true;
 }
 
-/**
- * Answer a palimg request. `bad` is the web_server's verdict on the raw target (malformed
- * escapes, bytes that aren't UTF-8).
- */
-export function servePalimg(client: ClientHTTPBase, target: PalimgTarget, bad: boolean): void {
-  client.tagRecord('palimg');
-  const path = target.path;
-  if (bad || perlbalBogusUrl(path) || unsafePath(path))
-    return client.sendResponse(403, 'Bogus URL');
-  if (target.kind === null) {
-    return refuse(client, 'extension', 'Palimg recolours only .png and .gif files');
-  }
-  const change = parsePaletteSpec(target.spec);
-  if (change === null) return refuse(client, 'spec', 'Invalid palimg palette spec');
-  const docroot = docrootOf(client.service);
-  if (!docroot) return client.sendResponse(500, 'Docroot unconfigured');
-  const job = {
-    client,
-    docroot,
-    file: docroot + path,
-    kind: target.kind,
-    change,
-    spec: target.spec,
-  };
-  serveImage(job, 1);
-}
-
-function serveImage(job: Job, attempt: number): void {
-  const { client, file } = job;
-  client.state = 'wait_stat';
-  const st = statOrNull(file);
-  if (!st) return client.sendResponse(404);
-  // Perlbal tried index files for a directory and ran them through the transform.
-  if (!st.isFile()) return refuse(client, 'not-file', 'Not an image file');
-  if (client.service.bool('restrict_symlinks') && !resolvesInside(job.docroot, file)) {
-    return client.sendResponse(403, SYMLINK_OUTSIDE);
-  }
-  let read: Recoloured | null;
-  try {
-    read = readAndRecolour(file, st, job.kind, job.change);
-  } catch (e) {
-    return ioError(client, file, (e as NodeJS.ErrnoException).code ?? String(e));
-  }
-  if (read === null) {
-    if (attempt < MAX_ATTEMPTS) return serveImage(job, attempt + 1);
-    return ioError(client, file, 'file keeps changing');
-  }
-  if (!read.result.ok)
-    return refuse(client, read.result.failure, FAILURE_TEXT[read.result.failure]);
-  respond(job, st, read, read.result.prefix);
-}
-
-function ioError(client: ClientHTTPBase, file: string, why: string): void {
+function ioError(client: ClientHTTPBase, file: string, why: string): true {
   client.core.log('warning', `palimg: reading ${file} failed: ${why}`);
   client.tagRecord('palimg:io-error');
   client.sendResponse(500, 'Error reading file');
+  return true;
 }
 
-/** The 304 or 200 head, Perlbal's header order plus ETag; null if a hook took over. */
-function responseHead(job: Job, st: fs.Stats): { res: HttpHeaders; bodyless: boolean } | null {
-  const { client } = job;
-  const req = client.reqHeaders!;
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // read-only descriptor: nothing to lose
+  }
+}
+
+/**
+ * The modify_response_headers hook: the web_server found the image (a regular file) and
+ * built its head. Answer the request with palimg's own response; true when answered.
+ */
+export function answer(client: ClientHTTPBase): boolean {
+  const req = palimgRequestOf(client);
+  if (!req || req.answered) return false;
+  req.answered = true;
+  if (req.kind === null) {
+    return refuse(client, 'extension', 'Palimg recolours only .png and .gif files');
+  }
+  const change = parsePaletteSpec(req.spec);
+  if (change === null) return refuse(client, 'spec', 'Invalid palimg palette spec');
+  const docroot = docrootOf(client.service);
+  if (!docroot) {
+    client.sendResponse(500, 'Docroot unconfigured');
+    return true;
+  }
+  const file = docroot + req.path;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, OPEN_FLAGS);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    // Gone since the web_server's stat: what the web_server answers for a missing file.
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      client.sendResponse(404);
+      return true;
+    }
+    return ioError(client, file, code);
+  }
+  let st: fs.Stats;
+  let read: Recoloured | null = null;
+  try {
+    for (let attempt = 1; read === null; attempt++) {
+      st = fs.fstatSync(fd);
+      if (!st.isFile()) {
+        closeQuietly(fd);
+        return refuse(client, 'not-file', 'Not an image file');
+      }
+      read = readAndRecolour(fd, file, st, req.kind, change);
+      if (read === null && attempt === MAX_ATTEMPTS) {
+        closeQuietly(fd);
+        return ioError(client, file, 'file keeps changing');
+      }
+    }
+  } catch (e) {
+    closeQuietly(fd);
+    return ioError(client, file, (e as NodeJS.ErrnoException).code ?? String(e));
+  }
+  if (!read.result.ok) {
+    closeQuietly(fd);
+    return refuse(client, read.result.failure, FAILURE_TEXT[read.result.failure]);
+  }
+  respond(client, req, { file, fd, st: st!, kind: req.kind, read, prefix: read.result.prefix });
+  return true;
+}
+
+interface Ready {
+  file: string;
+  fd: number;
+  st: fs.Stats;
+  kind: ImageKind;
+  read: Recoloured;
+  prefix: Uint8Array;
+}
+
+function respond(client: ClientHTTPBase, req: PalimgRequest, r: Ready): void {
   const svc = client.service;
-  const lastModified = time2str(Math.floor(st.mtimeMs / 1000));
-  const etag = palimgEtag(st, job.spec);
-  const ifNoneMatch = req.header('If-None-Match');
-  const ifModifiedSince = req.header('If-Modified-Since');
-  const nm = notModified({ ifNoneMatch, ifModifiedSince, etag, lastModified, st });
+  const hd = client.reqHeaders!;
+  const mtime = Math.floor(r.st.mtimeMs / 1000);
+  const lastModified = time2str(mtime);
+  const etag = palimgEtag(r.st, req.spec);
+  const nm = notModified({
+    ifNoneMatch: hd.header('If-None-Match'),
+    ifModifiedSince: hd.header('If-Modified-Since'),
+    etag,
+    lastModified,
+    st: r.st,
+  });
+  // The web_server chose 304, 206 or 416 for the file itself; palimg answers a whole 200,
+  // and static_get_poststat_pre_send runs before every 200 (LazyCDN's `?v=` hand-off).
+  if (!nm && client.resHeaders?.code !== 200) {
+    if (svc.hooks.run('static_get_poststat_pre_send', client, mtime)) {
+      closeQuietly(r.fd);
+      return;
+    }
+  }
+  // Perlbal's header order, plus ETag; no Accept-Ranges (a recoloured image has no ranges).
   const res = HttpHeaders.newResponse(nm ? 304 : 200);
   client.resHeaders = res;
   res.setHeader('Date', httpNow());
@@ -117,55 +176,42 @@ function responseHead(job: Job, st: fs.Stats): { res: HttpHeaders; bodyless: boo
   res.setHeader('Last-Modified', lastModified);
   res.setHeader('ETag', etag);
   if (!nm) {
-    res.setHeader(
-      'Content-Type',
-      mimeForExtension(client.core.mime, job.kind) ?? `image/${job.kind}`,
-    );
-    res.setHeader('Content-Length', st.size);
+    res.setHeader('Content-Type', mimeForExtension(client.core.mime, r.kind) ?? `image/${r.kind}`);
+    res.setHeader('Content-Length', r.st.size);
   }
   client.setupKeepalive(res);
-  if (svc.hooks.run('modify_response_headers', client)) return null;
-  return { res, bodyless: nm || req.method === 'HEAD' };
+  const head = res.toString();
+  if (nm || hd.method === 'HEAD') {
+    closeQuietly(r.fd);
+    client.state = 'xfer_resp';
+    client.write(head);
+    client.responseDone();
+    return;
+  }
+  req.sending = { fd: r.fd, bytes: r.read.bytes, prefix: r.prefix };
+  // The head (written by the file sender) and the prefix leave in one write.
+  client.socket.cork();
+  process.nextTick(() => client.socket.uncork());
+  sendFiles(client, head, [{ path: r.file, fd: r.fd, start: 0, length: r.st.size }], (err) => {
+    // Only reached when no start_send_file hook runs, which can't be while palimg is on.
+    req.sending = null;
+    ioError(client, r.file, err ? (err.code ?? String(err)) : 'file keeps changing');
+  });
 }
 
-function respond(job: Job, st: fs.Stats, read: Recoloured, prefix: Uint8Array): void {
-  const { client } = job;
-  const head = responseHead(job, st);
-  if (head === null) return;
-  const headText = head.res.toString();
-  if (head.bodyless) {
-    client.state = 'xfer_resp';
-    client.write(headText);
-    return client.responseDone();
-  }
-  let fd = -1;
-  if (!read.whole) {
-    try {
-      fd = fs.openSync(job.file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-    } catch (e) {
-      return ioError(client, job.file, (e as NodeJS.ErrnoException).code ?? String(e));
-    }
-  }
-  // Head, rewritten prefix and the rest of what was read leave in one write.
-  const headLen = Buffer.byteLength(headText);
-  const out = Buffer.allocUnsafe(headLen + read.bytes.length);
-  out.write(headText, 0);
-  out.set(prefix, headLen);
-  read.bytes.copy(out, headLen + prefix.length, prefix.length);
-  client.state = 'xfer_disk';
-  const ok = client.write(out);
-  if (read.whole) {
-    if (ok) return client.responseDone();
-    return client.onDrain(() => client.responseDone());
-  }
-  const start = read.bytes.length;
-  const segment = { path: job.file, fd, start, length: st.size - start };
-  sendFiles(client, '', [segment], (err) => {
-    // The head is out: a file that shrank or failed now can only end the connection.
-    client.core.log(
-      'warning',
-      `palimg: ${job.file} failed mid-response: ${err ? err.code : 'file shrank'}`,
-    );
-    client.close('file_read_error');
-  });
+/**
+ * The start_send_file hook (Perlbal Palimg's): write the recoloured prefix and the rest of
+ * the bytes already read, then let the file sender continue after them.
+ */
+export function sendRecoloured(client: ClientHTTPBase, transfer: FileTransfer): boolean {
+  const req = palimgRequestOf(client);
+  const s = req?.sending;
+  if (!req || !s || transfer.fd !== s.fd) return false;
+  req.sending = null;
+  let ok = client.write(Buffer.from(s.prefix.buffer, s.prefix.byteOffset, s.prefix.length));
+  if (s.bytes.length > s.prefix.length) ok = client.write(s.bytes.subarray(s.prefix.length));
+  transfer.offset = s.bytes.length;
+  if (ok) transfer.resume();
+  else client.onDrain(() => transfer.resume());
+  return true;
 }

@@ -143,6 +143,20 @@ const staysInCommon = (depth) => ({
   ],
 });
 
+// Runtime plugins at `depth` folders below proxy-core/src/node/plugins (house style B5): the
+// core only through plugins/plugin-api.ts. Other plugin modules, common/ (pure: the config
+// slices and the palimg transform) and node:* stay open; see docs/architecture.md.
+const PLUGIN_API_MESSAGE =
+  'A plugin imports the core only through proxy-core/src/node/plugins/plugin-api.ts (house style B5); re-export what it needs there.';
+const pluginsUsePluginApi = (depth) => ({
+  patterns: [
+    // `(../){depth+1}` is node/: anything there but going on up to common/.
+    { regex: `^(\\.\\./){${depth + 1}}(?!\\.\\./)`, message: PLUGIN_API_MESSAGE },
+    // `(../){depth+2}` is src/: only common/ (not index.ts, not bin/ above it).
+    { regex: `^(\\.\\./){${depth + 2}}(?!common/)`, message: PLUGIN_API_MESSAGE },
+  ],
+});
+
 /** One flat-config block enforcing `constraints` on `files`. */
 function layer(name, files, ...constraints) {
   const patterns = constraints.flatMap((c) => c.patterns ?? []);
@@ -171,6 +185,7 @@ function layer(name, files, ...constraints) {
 }
 
 const COMMON_MAX_DEPTH = 12;
+const PLUGINS_MAX_DEPTH = 3;
 const ELECTRON_FILES = ['main/src/main.ts', 'main/src/ipc.ts', 'main/src/preload.ts'];
 
 // Order matters: later blocks replace earlier ones for the files they match.
@@ -205,6 +220,37 @@ const LAYERS = [
         {
           selector: 'Program',
           message: `Nest common/ at most ${COMMON_MAX_DEPTH} folders deep: the layering rule checks no deeper.`,
+        },
+      ],
+    },
+  },
+  ...Array.from({ length: PLUGINS_MAX_DEPTH + 1 }, (_, depth) =>
+    layer(
+      `proxy-core-plugins-${depth}`,
+      [`proxy-core/src/node/plugins/${'*/'.repeat(depth)}*.${CODE}`],
+      noElectron,
+      coreStaysBelowTheApp,
+      normalizedSpecifiers,
+      pluginsUsePluginApi(depth),
+    ),
+  ),
+  // The gateway itself re-exports the core.
+  layer(
+    'proxy-core-plugin-api',
+    ['proxy-core/src/node/plugins/plugin-api.ts'],
+    noElectron,
+    coreStaysBelowTheApp,
+    normalizedSpecifiers,
+  ),
+  {
+    name: 'perlbal/layering/proxy-core-plugins-too-deep',
+    files: [`proxy-core/src/node/plugins/${'*/'.repeat(PLUGINS_MAX_DEPTH + 1)}**/*.${CODE}`],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Program',
+          message: `Nest plugins/ at most ${PLUGINS_MAX_DEPTH} folders deep: the layering rule checks no deeper.`,
         },
       ],
     },

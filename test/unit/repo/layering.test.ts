@@ -24,6 +24,8 @@ const SYNTAX = 'no-restricted-syntax';
 const COMMON = 'proxy-core/src/common/thing.ts';
 const COMMON_DEEP = 'proxy-core/src/common/config/thing.ts';
 const CORE_NODE = 'proxy-core/src/node/service/thing.ts';
+const PLUGIN = 'proxy-core/src/node/plugins/thing.ts';
+const PLUGIN_DEEP = 'proxy-core/src/node/plugins/palimg/thing.ts';
 const MAIN = 'main/src/core-host.ts';
 const RENDERER = 'renderer/src/lib/thing.ts';
 
@@ -73,6 +75,50 @@ const cases: Record<string, readonly Case[]> = {
     {
       file: CORE_NODE,
       code: "export { connect } from 'node:net';\nexport { PerlbalError } from '../../common/errors.js';",
+      rule: null,
+    },
+  ],
+  'proxy-core/src/node/plugins (B5: the core only through plugin-api)': [
+    { file: PLUGIN, code: "export { x } from '../roles/web-server/safe-path.js';", rule: IMPORTS },
+    { file: PLUGIN, code: "export type { CoreContext } from '../core-context.js';", rule: IMPORTS },
+    { file: PLUGIN, code: "export { createCore } from '../../index.js';", rule: IMPORTS },
+    { file: PLUGIN, code: "export { x } from '../../../bin/perlbal.js';", rule: IMPORTS },
+    { file: PLUGIN, code: "export { x } from './palimg/../../files/send-file.js';", rule: IMPORTS },
+    { file: PLUGIN, code: "export const m = await import('electron');", rule: SYNTAX },
+    {
+      file: PLUGIN_DEEP,
+      code: "export { sendFiles } from '../../files/send-file.js';",
+      rule: IMPORTS,
+    },
+    {
+      file: PLUGIN_DEEP,
+      code: "export { x } from '../../roles/web-server/mime.js';",
+      rule: IMPORTS,
+    },
+    { file: PLUGIN_DEEP, code: "export { x } from '../../../index.js';", rule: IMPORTS },
+    {
+      file: 'proxy-core/src/node/plugins/a/b/c/d/thing.ts',
+      code: "export { x } from '../../../../plugin-api.js';",
+      rule: SYNTAX,
+    },
+    { file: PLUGIN, code: "export { HttpHeaders } from './plugin-api.js';", rule: null },
+    { file: PLUGIN, code: "export { serve } from './palimg/serve-palimg.js';", rule: null },
+    {
+      file: PLUGIN,
+      code: "export { matchPalimgUri } from '../../common/palimg/index.js';",
+      rule: null,
+    },
+    { file: PLUGIN, code: "export { createSocket } from 'node:dgram';", rule: null },
+    { file: PLUGIN_DEEP, code: "export { sendFiles } from '../plugin-api.js';", rule: null },
+    { file: PLUGIN_DEEP, code: "export { effectiveIp } from '../client-ip.js';", rule: null },
+    {
+      file: PLUGIN_DEEP,
+      code: "export type { ServiceModel } from '../../../common/config/model.js';",
+      rule: null,
+    },
+    {
+      file: 'proxy-core/src/node/plugins/plugin-api.ts',
+      code: "export { sendFiles } from '../files/send-file.js';",
       rule: null,
     },
   ],

@@ -4,9 +4,8 @@
  * new list in order; so do we, whenever the list or the service's role changes).
  */
 import type { ConfigModel, ServiceModel } from '../../common/config/model.js';
-import type { CoreContext } from '../core-context.js';
 import { BUILTIN_PLUGINS } from './builtin.js';
-import type { Cleanup, RoleAcceptor } from './plugin-api.js';
+import type { Cleanup, CoreContext, RoleAcceptor } from './plugin-api.js';
 
 interface Registration {
   role: string | null;

@@ -360,12 +360,14 @@ export class ClientHTTPBase implements TrackedSocket {
 
   /**
    * Write a response head whose body is likely to follow in the same tick (a proxied
-   * response): the two leave in one write instead of two.
+   * response): the two leave in one write instead of two. The head's text is latin1, one
+   * char per byte as the backend sent it, and goes out as those bytes (UTF-8 would encode a
+   * non-ASCII header byte twice).
    */
   writeHead(head: string): void {
     if (this.#closed) return;
     this.socket.cork();
-    this.write(head);
+    this.write(Buffer.from(head, 'latin1'));
     process.nextTick(uncork, this.socket);
   }
 

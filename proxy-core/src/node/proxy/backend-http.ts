@@ -196,7 +196,9 @@ export class BackendHTTP implements TrackedSocket {
     this.#remain = null;
     this.#reader.reset();
     this.state = 'sending_req';
-    this.#sock.write(headBytes);
+    // Header text holds the bytes as received, one char per byte (latin1): written back as
+    // such, a UTF-8 cookie reaches the backend unchanged instead of encoded twice.
+    this.#sock.write(headBytes, 'latin1');
     this.state = 'wait_res';
   }
 

@@ -9,6 +9,7 @@ import type { ConfigModel } from '../common/config/model.js';
 import type { RequestRecord } from '../common/request-record.js';
 import type { UploadStatusTable } from './roles/upload-tracker.js';
 import type { ReproxyManager } from './proxy/reproxy-manager.js';
+import type { RecordBodies } from './record/body-tap.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error' | 'crit';
 
@@ -34,7 +35,9 @@ export interface CoreContext {
   readonly reproxy: ReproxyManager;
   /** True while someone listens for request records (traces are built only then). */
   readonly recording: boolean;
-  emitRecord(record: RequestRecord): void;
+  /** Bytes of each request and response body kept with a record (0: none; the inspector sets it). */
+  readonly recordBodyBytes: number;
+  emitRecord(record: RequestRecord, bodies?: RecordBodies): void;
   /**
    * Upload progress received by this core's upload_tracker services (Perlbal keeps one table
    * per process); reverse proxies answer `/__upload_status` from it.

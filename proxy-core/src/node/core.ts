@@ -42,6 +42,7 @@ import { ListenerTls, type TlsReloadResult } from './tls/listener-tls.js';
 import { sameSettings, tlsSettingsOf } from './tls/tls-material.js';
 import { deepFreeze } from './util/deep-freeze.js';
 import { nowSeconds } from './util/clock.js';
+import type { RecordBodies } from './record/body-tap.js';
 import { pluginModuleName } from '../common/config/index.js';
 
 export interface ProxyCoreOptions {
@@ -62,8 +63,11 @@ export class ConfigError extends PerlbalError {
 
 export interface CoreEvents {
   log: [level: LogLevel, message: string];
-  /** A request finished (or was cut short); emitted only while someone listens. */
-  request: [record: RequestRecord];
+  /**
+   * A request finished (or was cut short); emitted only while someone listens. `bodies` are
+   * the first bytes of its bodies while recordBodyBytes > 0.
+   */
+  request: [record: RequestRecord, bodies?: RecordBodies];
   /** `shutdown` (immediate) was requested on a management port. */
   exit: [];
   /** A graceful shutdown finished: nothing is left running. */
@@ -156,8 +160,11 @@ export class ProxyCore extends EventEmitter<CoreEvents> implements CoreContext, 
     return this.listenerCount('request') > 0;
   }
 
-  emitRecord(record: RequestRecord): void {
-    this.emit('request', record);
+  /** Bytes of each body kept with a record; the request inspector sets it (0: none). */
+  recordBodyBytes = 0;
+
+  emitRecord(record: RequestRecord, bodies?: RecordBodies): void {
+    this.emit('request', record, bodies);
   }
 
   // ---- config ---------------------------------------------------------------------------

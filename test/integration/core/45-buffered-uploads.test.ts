@@ -253,7 +253,7 @@ describe('spooling details', () => {
     const socks = (
       await pb.core.runCommand('socks', { lastCreated: null, verbose: false, phase: 'running' })
     ).join('\n');
-    expect(socks).toMatch(/reqs=1; buffering_upload; waiting_for=150000; http:\/\/unknown\/status/);
+    expect(socks).toMatch(/reqs=1; buffering_upload; http:\/\/unknown\/status; waiting_for=150000/);
     await up.finish();
     await noneLeft(dir, files);
   });

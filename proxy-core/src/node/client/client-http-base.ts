@@ -18,6 +18,7 @@ import type { Service } from '../service/service.js';
 import type { CoreContext } from '../core-context.js';
 import { nowSeconds } from '../util/clock.js';
 import { RequestTrace } from '../record/request-trace.js';
+import { isTrusted, observedIp } from '../proxy/trust.js';
 import type { RouteStep } from '../../common/request-record.js';
 
 /** Perlbal's READ_AHEAD_SIZE: stop reading a body nobody consumes past this. */
@@ -76,6 +77,13 @@ export class ClientHTTPBase implements TrackedSocket {
   onClose: (() => void) | null = null;
   /** Per-request state of the role handling the request (the proxy's backend, buffers, ...). */
   roleState: { asStringSuffix?(): string; onIdleTimeout?(): boolean } | null = null;
+  /**
+   * The client address a trusted upstream proxy reported in X-Forwarded-For (Perlbal
+   * observed_ip_string), shown by `socks`; null when none was observed.
+   */
+  observedIp: string | null = null;
+  /** Times a blocked write drained (Perlbal's event_write), for `socks`. */
+  drains = 0;
   /** The current request's trace, only while someone listens for request records. */
   trace: RequestTrace | null = null;
   /** The service whose listener accepted this connection. */
@@ -95,6 +103,7 @@ export class ClientHTTPBase implements TrackedSocket {
   /** A request that could not be parsed behind the one in progress; answered after it. */
   #pendingError: RequestError | null = null;
   #drainWaiters: Array<() => void> = [];
+  #writeBlocked = false;
 
   constructor(core: CoreContext, service: Service, socket: Socket, isTls = false) {
     this.core = core;
@@ -139,7 +148,7 @@ export class ClientHTTPBase implements TrackedSocket {
   }
 
   get watchMask(): string {
-    if (this.#closed) return '';
+    if (this.socket.destroyed) return '';
     const r = !this.#readingPaused;
     const w = this.socket.writableLength > 0;
     return r && w ? 'RW' : r ? 'R' : w ? 'W' : '';
@@ -149,14 +158,27 @@ export class ClientHTTPBase implements TrackedSocket {
     return this.#closed;
   }
 
+  /** Perlbal ClientHTTPBase::as_string; a role's words (ClientProxy's) follow the URL. */
   asString(): string {
-    let s = baseAsString(this, `${this.peerIp}:${this.peerPort}`, this.#closed);
+    let s = baseAsString(this, `${this.peerIp}:${this.peerPort}`, this.socket.destroyed);
     if (this.localPort) s += `: localport=${this.localPort}`;
+    if (this.observedIp !== null) s += `; observed_ip=${this.observedIp}`;
     s += `; reqs=${this.requests}; ${this.state}`;
-    s += this.roleState?.asStringSuffix?.() ?? '';
     const hd = this.reqHeaders;
     if (hd) s += `; http://${hd.header('Host') || 'unknown'}${hd.uri}`;
+    s += this.roleState?.asStringSuffix?.() ?? '';
     return s;
+  }
+
+  /**
+   * Perlbal check_req_headers, run where Perlbal runs it: for each request a selector or a
+   * web_server handles (ClientProxy never calls it). A trusted peer's first X-Forwarded-For
+   * entry becomes the observed IP, or clears it; an untrusted peer leaves it as it was.
+   */
+  #checkReqHeaders(): void {
+    if (this.service.role === 'reverse_proxy') return;
+    if (!isTrusted(this.service, this.peerIp)) return;
+    this.observedIp = observedIp(this.reqHeaders?.header('X-Forwarded-For'));
   }
 
   // ---- reading --------------------------------------------------------------------------
@@ -234,6 +256,7 @@ export class ClientHTTPBase implements TrackedSocket {
     this.core.noteRequest();
     this.trace = this.core.recording ? new RequestTrace(this.socket.bytesWritten) : null;
     this.#updateReading();
+    this.#checkReqHeaders();
     this.core.roleHandler(this.service.role).handleRequest(this);
   }
 
@@ -355,7 +378,11 @@ export class ClientHTTPBase implements TrackedSocket {
   write(data: Buffer | string): boolean {
     if (this.#closed) return false;
     this.aliveTime = nowSeconds();
-    return this.socket.write(data);
+    const ok = this.socket.write(data);
+    // Bytes the kernel did not take (not bytes held back by cork): their drain is what
+    // Perlbal sees as an event_write.
+    if (!ok && this.socket.writableCorked === 0) this.#writeBlocked = true;
+    return ok;
   }
 
   /**
@@ -379,6 +406,8 @@ export class ClientHTTPBase implements TrackedSocket {
 
   #onDrain = (): void => {
     this.aliveTime = nowSeconds();
+    if (this.#writeBlocked) this.drains++;
+    this.#writeBlocked = false;
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
     for (const w of waiters) w();
@@ -491,6 +520,7 @@ export class ClientHTTPBase implements TrackedSocket {
   /** Perlbal adopt_base_client: a selector hands this client to `svc`. */
   adoptBy(svc: Service): void {
     this.service = svc;
+    this.#checkReqHeaders();
     this.core.roleHandler(svc.role).handleRequest(this);
   }
 
@@ -499,12 +529,18 @@ export class ClientHTTPBase implements TrackedSocket {
   /** End after pending writes flush, discarding what the client still sends for a moment. */
   #closeAfterWrite(): void {
     this.#noMoreRequests = true;
-    this.state = 'closed';
-    this.#detach();
+    // Perlbal lists a closing client (socks, states) in its last state until its write
+    // buffer has drained and the socket is gone.
+    const draining = this.socket.writableLength > 0;
+    if (!draining) this.state = 'closed';
+    this.#detach(draining);
     this.socket.end();
     const t = setTimeout(() => this.socket.destroy(), CLOSE_LINGER_MS);
     t.unref();
-    this.socket.once('close', () => clearTimeout(t));
+    this.socket.once('close', () => {
+      clearTimeout(t);
+      this.core.sockets.delete(this);
+    });
   }
 
   /** Close now (Perlbal close($reason)). */
@@ -519,14 +555,14 @@ export class ClientHTTPBase implements TrackedSocket {
     this.socket.destroy();
   }
 
-  #detach(): void {
+  #detach(keepListed = false): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#current && this.trace) {
       this.trace.tags.push('client-closed');
       this.#emitRecord();
     }
-    this.core.sockets.delete(this);
+    if (!keepListed) this.core.sockets.delete(this);
     this.core.clients.delete(this);
     if (!this.#executing) this.#reader?.close();
     this.#reader = null;

@@ -22,7 +22,8 @@ export function socks(sockets: SocketRegistry, mode: string): string[] {
     }
     const out = [...count.keys()].sort().map((k) => `${sprintf5d(count.get(k)!)} ${k}`);
     const openFiles = list.filter((t) => (t as { hasOpenFile?: boolean }).hasOpenFile === true).length;
-    out.push('', `Aggregate write buffer: ${(writeBuf / 1024).toFixed(1)}k`, `            Open files: ${openFiles}`);
+    // Perlbal's `$mc->out()` with no arguments returns the writer without calling it: no blank line.
+    out.push(`Aggregate write buffer: ${(writeBuf / 1024).toFixed(1)}k`, `            Open files: ${openFiles}`);
     return out;
   }
   if (mode !== 'all') return [];

@@ -5,6 +5,7 @@
  */
 import type { HeaderList, ReproxyHop, RequestRecord, RouteStep } from '../../common/request-record.js';
 import type { HttpHeaders } from '../http/http-headers.js';
+import { ResponseTap } from './body-tap.js';
 
 let nextId = 1;
 
@@ -29,10 +30,13 @@ export class RequestTrace {
   backendResponseHeaders?: HeaderList;
   reproxy?: ReproxyHop[];
   error?: RequestRecord['error'];
+  /** The response body's first bytes, while the inspector captures bodies. */
+  readonly responseTap: ResponseTap | null;
   readonly #bytesOutAtStart: number;
 
-  constructor(bytesWrittenSoFar: number) {
+  constructor(bytesWrittenSoFar: number, bodyCap = 0) {
     this.#bytesOutAtStart = bytesWrittenSoFar;
+    this.responseTap = bodyCap > 0 ? new ResponseTap(bodyCap) : null;
   }
 
   /** Milliseconds since the request started. */

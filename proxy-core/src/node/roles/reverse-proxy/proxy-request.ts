@@ -17,6 +17,16 @@ import type { ReproxyManager } from '../../proxy/reproxy-manager.js';
 import { RequestBody, type BodyOwner } from './request-body.js';
 import { answerUploadStatus, isUploadStatusRequest, uploadSession, UploadProgress } from './upload-tracking.js';
 
+/** A reproxy fetch in progress, as the request sees it. */
+interface ReproxyFetch {
+  abort(): void;
+  readonly currentUrl: string | null;
+  /** `ip:port` of the target connection in use, if any (shown by `socks` as the backend). */
+  readonly backendIpport?: string | null;
+  /** A target has the request and its answer is not yet accepted (Perlbal currently_reproxying). */
+  readonly reproxying?: boolean;
+}
+
 export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
   readonly client: ClientHTTPBase;
   readonly svc: Service;
@@ -33,6 +43,9 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
   #body: RequestBody | null = null;
   #retryCount = 0;
   #finished = false;
+  /** For `socks`: the client's drain count when this request began, and the backend's end. */
+  readonly #drainsAtStart: number;
+  #backendDone = false;
 
   constructor(client: ClientHTTPBase, svc: Service, mgr: BackendManager) {
     this.client = client;
@@ -42,6 +55,7 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
     this.#hasBody = req !== null && req.contentLength !== 0;
     // A start_http_request hook (AccessControl's queue_low) may already have asked for it.
     this.lowPriority = client.queueLow;
+    this.#drainsAtStart = client.drains;
   }
 
   get closed(): boolean {
@@ -52,16 +66,23 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
     return this.client.fd;
   }
 
-  /** Extra words for `socks` (Perlbal ClientProxy as_string). */
+  /** Extra words for `socks`, after ClientHTTPBase's (Perlbal ClientProxy as_string). */
   asStringSuffix(): string {
-    let s = this.backend ? `; backend=${this.backend.ipport}` : '';
+    // Perlbal points the client's backend at the reproxy target while it fetches from it.
+    const backend = this.backend?.ipport ?? this.#reproxy?.backendIpport ?? null;
+    const writeBuf = this.client.writeBufferSize;
+    let s = backend !== null ? `; backend=${backend}` : writeBuf > 0 ? `; write_buf_size=${writeBuf}` : '';
     if (this.highPriority) s += '; highpri';
     if (this.lowPriority) s += '; lowpri';
-    if (this.responded) s += '; responded';
+    // Perlbal's flag is set by the client's first write event or the backend finishing with
+    // the client's buffer written, not when the head goes out.
+    const drained = this.client.drains > this.#drainsAtStart;
+    if (drained || (this.#backendDone && writeBuf === 0)) s += '; responded';
     // Perlbal's content_length_remain: shown for a declared length (chunked bodies have none).
     const body = this.#body;
     const remain = body ? body.remaining : this.client.reqHeaders?.header('Content-Length') !== undefined ? 0 : null;
     if (remain !== null) s += `; waiting_for=${remain}`;
+    if (this.#reproxy?.reproxying) s += '; reproxying';
     return s;
   }
 
@@ -204,6 +225,12 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
 
   onBackendDone(_be: BackendHTTP): void {
     this.backend = null;
+    this.#backendDone = true;
+    // Perlbal ClientProxy::backend(undef): an answer that ended with the backend's close
+    // leaves the client draining_res until its buffer is written.
+    if (this.responded && this.client.resHeaders?.header('Content-Length') === undefined) {
+      this.client.state = 'draining_res';
+    }
     this.#body?.release();
     if (this.#finished || !this.responded) return;
     this.#finished = true;
@@ -301,14 +328,14 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
 
   // ---- reproxying -----------------------------------------------------------------------
 
-  #reproxy: { abort(): void; readonly currentUrl: string | null } | null = null;
+  #reproxy: ReproxyFetch | null = null;
 
   get reproxyManager(): ReproxyManager {
     return this.client.core.reproxy;
   }
 
   /** The backend's answer is replaced by a file or URL fetch (X-REPROXY-FILE / -URL). */
-  beginReproxy(fetch: { abort(): void; readonly currentUrl: string | null } | null): void {
+  beginReproxy(fetch: ReproxyFetch | null): void {
     this.backend = null;
     this.#reproxy = fetch;
   }

@@ -80,6 +80,16 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
     else if (this.#current) this.#pr.reproxyManager.dequeue(`${this.#current.host}:${this.#current.port}`, this);
   }
 
+  /** The target connection in use (for `socks`). */
+  get backendIpport(): string | null {
+    return this.#backend?.ipport ?? null;
+  }
+
+  /** A target has our request and its answer is not accepted yet (Perlbal currently_reproxying). */
+  get reproxying(): boolean {
+    return this.#backend !== null && !this.#pr.responded;
+  }
+
   /** Which URL is being fetched (for timeouts and the log). */
   get currentUrl(): string | null {
     return this.#current?.url ?? null;

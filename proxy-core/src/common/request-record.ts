@@ -16,9 +16,15 @@ export interface RouteStep {
   detail?: string;
 }
 
-/** One reproxy attempt (X-REPROXY-URL or X-REPROXY-FILE), in order. */
+/**
+ * One reproxy step, in order: a URL tried (X-REPROXY-URL), a file (X-REPROXY-FILE), a hand-off
+ * (X-REPROXY-SERVICE) or an answer from the reproxy cache, which is followed by its URLs.
+ */
 export interface ReproxyHop {
+  /** The URL; `file:<path>`, `service:<name>` or `cache:<Host|URI>` for the other kinds. */
   target: string;
+  kind?: 'url' | 'file' | 'service' | 'cache';
+  /** `failed` also covers a target that broke off in the middle of its body. */
   outcome: 'used' | 'failed';
   /** Why a hop fell through: connection refused, status 404, size mismatch, ... */
   reason?: string;

@@ -1,7 +1,8 @@
 /**
  * Connections to X-REPROXY-URL targets (Perlbal::ReproxyManager): `max_reproxy_connections`
  * holds in every burst, also after the idle connections went stale and were replaced, and
- * every connection open to a target is one that `reproxy_state` counts (none left behind).
+ * every connection open to a target is one that `reproxy_state` counts (none left behind). The
+ * per-host form caps a target named by host alone, as Perlbal's manual writes it, or by host:port.
  */
 import net from 'node:net';
 import http from 'node:http';
@@ -90,5 +91,42 @@ ENABLE proxy
       await until(() => target.stats.open <= 2, 2000);
       expect(target.stats.open).toBeLessThanOrEqual(2);
     }
+  });
+
+  it.each([
+    ['max_reproxy_connections(127.0.0.1) = 1', 'SERVER max_reproxy_connections(127.0.0.1) = 1'],
+    [
+      'max_reproxy_connections(127.0.0.1:PORT) = 1 over (127.0.0.1) = 4',
+      'SERVER max_reproxy_connections(127.0.0.1) = 4\nSERVER max_reproxy_connections(127.0.0.1:PORT) = 1',
+    ],
+  ])('%s caps the target', async (_name, lines) => {
+    const target = await startSlowTarget();
+    const be = await startBackend();
+    be.handle(() => ({
+      status: 200,
+      headers: [['X-REPROXY-URL', `http://127.0.0.1:${target.port}/photo.jpg`]],
+      keepAlive: true,
+    }));
+    const server = lines.replaceAll('PORT', String(target.port));
+    const pb = await startCore(`
+${server}
+CREATE POOL p
+  POOL p ADD ${be.hostport}
+CREATE SERVICE proxy
+  SET role = reverse_proxy
+  SET listen = 127.0.0.1:0
+  SET pool = p
+  SET persist_backend = on
+  SET enable_reproxy = on
+ENABLE proxy
+`);
+    const state = (await pb.core.run('reproxy_state')).join('\n');
+    for (const line of server.split('\n')) expect(state).toContain(line);
+    const port = pb.port('proxy');
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => get(port)));
+      expect(answers).toEqual(Array.from({ length: 6 }, () => ({ status: 200, body: 'hello' })));
+    }
+    expect(target.stats.maxInFlight).toBe(1);
   });
 });

@@ -116,7 +116,7 @@ export const SERVER_KEYS: readonly ParameterDoc[] = [
     name: 'max_reproxy_connections',
     grammar: 'SERVER max_reproxy_connections = <n>',
     description:
-      'Cap on connections per reproxy target (X-REPROXY-URL host:port); 0 means unlimited. `max_reproxy_connections(<ip:port>) = <n>` sets the cap for one target (Perlbal 1.80 set the global cap instead: a fixed bug).',
+      'Cap on connections per reproxy target (X-REPROXY-URL host:port); 0 means unlimited. `max_reproxy_connections(<ip:port>) = <n>` sets the cap for one target, `max_reproxy_connections(<ip>) = <n>` for each target on that host (Perlbal 1.80 set the global cap instead: a fixed bug).',
   },
   {
     name: 'max_connections',

@@ -40,7 +40,10 @@ export class ReproxyManager implements BackendOwner {
   readonly #stats: NodeStatsTable;
   /** SERVER max_reproxy_connections (0 = unlimited). */
   maxConnections = 0;
-  /** SERVER max_reproxy_connections(host:port): caps for single targets. */
+  /**
+   * SERVER max_reproxy_connections(host:port) and (host): caps for single targets. The form
+   * without a port, the one Perlbal's manual shows, caps each port of that host on its own.
+   */
   perHostMax = new Map<string, number>();
   /**
    * Perlbal's $NoSpawn: closing a stale idle connection calls noteBackendClose, which would
@@ -90,11 +93,17 @@ export class ReproxyManager implements BackendOwner {
       }
       return this.registerBoredom(be);
     }
-    const max = this.perHostMax.get(hostport) || this.maxConnections;
+    const max = this.#capFor(hostport);
     if (max > 0 && t.backends.length >= max) return;
     const be = new BackendHTTP(this, this.#stats, parseNode(hostport), null, 0);
     t.connecting = be;
     this.#sockets.add(be);
+  }
+
+  /** The cap for `hostport`: its own, else its host's, else the global one (0 = none). */
+  #capFor(hostport: string): number {
+    const host = hostport.slice(0, hostport.lastIndexOf(':'));
+    return this.perHostMax.get(hostport) || this.perHostMax.get(host) || this.maxConnections;
   }
 
   registerBoredom(be: BackendHTTP): void {

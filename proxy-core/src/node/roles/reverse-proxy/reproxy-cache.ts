@@ -10,6 +10,7 @@ import { httpNow } from '../../http/http-date.js';
 import type { Service } from '../../service/service.js';
 import { nowSeconds } from '../../util/clock.js';
 import type { ProxyRequest } from './proxy-request.js';
+import { recordHop } from './reproxy-hop.js';
 import { startReproxyUrl } from './reproxy-url.js';
 
 interface Entry {
@@ -95,15 +96,20 @@ export function satisfyFromCache(pr: ProxyRequest): boolean {
   const cache = reproxyCacheOf(pr.svc);
   if (!cache) return false;
   cache.requests++;
-  const entry = cache.get(keyOf(pr));
+  const key = keyOf(pr);
+  const entry = cache.get(key);
   if (!entry || entry.expires === null || nowSeconds() > entry.expires) return false;
   cache.hits++;
   const client = pr.client;
   client.tagRecord('reproxy-cache-hit');
+  // The cache stands in for the application backend; the URLs it names follow as their own hops.
+  const hop = recordHop(client, { target: `cache:${key}`, kind: 'cache', outcome: 'used' });
   const ims = client.reqHeaders!.header('If-Modified-Since');
   if (ims !== undefined) {
     const lm = entry.headers.find(([k]) => k.toUpperCase() === 'LAST-MODIFIED')?.[1] ?? '';
     if (ims.replace(/; length=(\d+)/, '') === lm) {
+      if (hop) hop.status = 304;
+      client.tagRecord('not-modified');
       const res = HttpHeaders.newResponse(304);
       res.setHeader('Content-Length', '0');
       client.setupKeepalive(res);

@@ -9,6 +9,7 @@ import type { BackendHTTP } from '../../proxy/backend-http.js';
 import { adoptClient } from '../selector.js';
 import type { ProxyRequest } from './proxy-request.js';
 import { startReproxyFile } from './reproxy-file.js';
+import { recordHop } from './reproxy-hop.js';
 import { addToReproxyCache } from './reproxy-cache.js';
 import { startReproxyUrl } from './reproxy-url.js';
 
@@ -43,10 +44,14 @@ function reproxyService(pr: ProxyRequest, be: BackendHTTP, head: HttpHeaders, na
   be.releaseAfterHead();
   pr.handOff();
   client.traceRoute({ kind: 'reproxy', name, detail: 'X-REPROXY-SERVICE' });
+  client.tagRecord('reproxied');
   if (!target) {
+    const reason = `there is no service '${name}'`;
+    recordHop(client, { target: `service:${name}`, kind: 'service', outcome: 'failed', reason, status: 404 });
     client.sendResponse(404, 'Vhost twiddling not configured for requested pair.');
     return true;
   }
+  recordHop(client, { target: `service:${name}`, kind: 'service', outcome: 'used' });
   client.resHeaders = head;
   client.roleState = null;
   client.onClose = null;

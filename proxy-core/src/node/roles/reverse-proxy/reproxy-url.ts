@@ -5,27 +5,41 @@
  * otherwise the next URL is tried, and when none is left the client gets Perlbal's 503. The
  * client receives the primary (application backend) headers with the target's length and
  * range headers. Every URL tried, and why it fell through, goes into the request record.
+ * A chunked answer is de-chunked and sent close-delimited (Perlbal relayed the chunk framing as
+ * the body); a target that breaks off mid-body resets the client connection.
  */
+import type { Socket } from 'node:net';
 import type { ReproxyHop } from '../../../common/request-record.js';
 import { HttpHeaders } from '../../http/http-headers.js';
 import type { BackendClient, BackendHTTP } from '../../proxy/backend-http.js';
 import { describeSocketError } from '../../proxy/proxy-errors.js';
 import type { ReproxyWaiter } from '../../proxy/reproxy-manager.js';
 import type { ProxyRequest } from './proxy-request.js';
+import { ChunkedBody, isChunked } from './reproxy-chunked.js';
+import { failHop, recordHop } from './reproxy-hop.js';
 
 interface Target {
   host: string;
   port: number;
   path: string;
   url: string;
+  /** Set for an entry Perlbal drops (not `http://`): recorded as a failed hop, never fetched. */
+  invalid?: string;
 }
 
-/** Perlbal's URL rule: `^http://(.+?)(?::(\d+))?(/.*)?$`; anything else is silently dropped. */
+const URL_RULE = /^http:\/\/(.+?)(?::(\d+))?(\/.*)?$/;
+
+/**
+ * Perlbal's URL rule: `^http://(.+?)(?::(\d+))?(/.*)?$`. Perlbal silently drops anything else;
+ * we keep such entries in place, marked invalid, so the record shows them in order.
+ */
 export function parseReproxyUrls(value: string): Target[] {
   const out: Target[] = [];
   for (const url of value.split(/\s+/)) {
-    const m = /^http:\/\/(.+?)(?::(\d+))?(\/.*)?$/.exec(url);
+    if (url === '') continue;
+    const m = URL_RULE.exec(url);
     if (m) out.push({ host: m[1]!, port: Number(m[2] ?? 80) || 80, path: m[3] ?? '/', url });
+    else out.push({ host: '', port: 0, path: '', url, invalid: 'not an http:// URL (Perlbal skips it)' });
   }
   return out;
 }
@@ -38,6 +52,10 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
   #current: Target | null = null;
   #backend: BackendHTTP | null = null;
   #done = false;
+  /** The hop being served from, amended if the target breaks off mid-body. */
+  #usedHop: ReproxyHop | null = null;
+  /** Set while relaying a chunked answer. */
+  #chunked: ChunkedBody | null = null;
 
   constructor(pr: ProxyRequest, primary: HttpHeaders, targets: Target[]) {
     this.#pr = pr;
@@ -58,8 +76,12 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
   /** Try the next URL, or answer 503 when there is none (Perlbal start_reproxy_uri). */
   next(): void {
     if (this.closed) return;
-    const t = this.#targets.shift();
+    let t = this.#targets.shift();
     const client = this.#pr.client;
+    while (t?.invalid) {
+      recordHop(client, { target: t.url, kind: 'url', outcome: 'failed', reason: t.invalid });
+      t = this.#targets.shift();
+    }
     if (!t) {
       this.#done = true;
       client.noteError('PB_ERR_REPROXY_EXHAUSTED', 'every X-REPROXY-URL failed');
@@ -74,6 +96,7 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
   /** The client left: drop the fetch and its connection. */
   abort(): void {
     this.#done = true;
+    this.#chunked?.close();
     const be = this.#backend;
     this.#backend = null;
     if (be) be.abandon('lost_client');
@@ -95,13 +118,12 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
     return this.#current?.url ?? null;
   }
 
-  #hop(outcome: ReproxyHop['outcome'], reason?: string, status?: number): void {
-    const trace = this.#pr.client.trace;
-    if (!trace || !this.#current) return;
-    const hop: ReproxyHop = { target: this.#current.url, outcome };
+  #hop(outcome: ReproxyHop['outcome'], reason?: string, status?: number): ReproxyHop | null {
+    if (!this.#current) return null;
+    const hop: ReproxyHop = { target: this.#current.url, kind: 'url', outcome };
     if (reason) hop.reason = reason;
     if (status !== undefined) hop.status = status;
-    (trace.reproxy ??= []).push(hop);
+    return recordHop(this.#pr.client, hop);
   }
 
   targetFailed(cause: string): void {
@@ -133,14 +155,22 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
     const badCode = !((code >= 200 && code <= 299) || code === 416);
     const cl = head.header('Content-Length');
     const badSize = this.#expected !== null && Number(cl) !== this.#expected;
-    if (badCode || badSize) {
+    const why = badCode
+      ? `status ${code}`
+      : badSize
+        ? `size ${cl ?? 'unknown'} is not the expected ${this.#expected}`
+        : unknownCoding(head);
+    if (why) {
       this.#backend = null;
       be.abandon('non_200_reproxy');
-      this.#hop('failed', badCode ? `status ${code}` : `size ${cl ?? 'unknown'} is not the expected ${this.#expected}`, code);
+      this.#hop('failed', why, code);
       return this.next();
     }
     if (this.#pr.svc.hooks.run('reproxy_response_received', be)) return;
-    this.#hop('used', undefined, code);
+    this.#usedHop = this.#hop('used', undefined, code);
+    // HEAD and 204 answers have no body to decode (BackendHTTP ends them at the head).
+    const bodiless = be.reqHeaders?.method === 'HEAD' || code === 204;
+    if (!bodiless && isChunked(head.header('Transfer-Encoding'))) this.#chunked = new ChunkedBody();
     this.#relayHead(head);
   }
 
@@ -169,7 +199,21 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
 
   onBackendData(be: BackendHTTP, chunk: Buffer): boolean {
     const client = this.#pr.client;
-    client.write(chunk);
+    const chunked = this.#chunked;
+    const data = chunked ? chunked.push(chunk) : chunk;
+    if (data.length) client.write(data);
+    if (chunked?.error) {
+      this.onBackendError(be, 'EBADRESPONSE', chunked.error);
+      be.abandon('reproxy_bad_chunk');
+      return false;
+    }
+    if (chunked?.complete) {
+      // The body is whole. The connection can't be reused: BackendHTTP reads a body without a
+      // length until the target closes, and a chunked answer doesn't close.
+      be.abandon('reproxy_chunked_done');
+      this.onBackendDone();
+      return false;
+    }
     if (client.writeBufferSize <= this.#pr.svc.num('buffer_size_reproxy_url', 51200)) return true;
     client.onDrain(() => be.resumeReading());
     return false;
@@ -178,6 +222,9 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
   onBackendDone(): void {
     this.#backend = null;
     if (this.#done) return;
+    if (this.#chunked && !this.#chunked.complete) {
+      return this.#brokeOff('ECONNRESET', 'the target closed the connection before the last chunk');
+    }
     this.#done = true;
     this.#pr.finishReproxy();
   }
@@ -193,9 +240,40 @@ export class ReproxyUrlFetch implements BackendClient, ReproxyWaiter {
       this.#hop('failed', cause === 'EBADRESPONSE' ? detail : describeSocketError(cause));
       return this.next();
     }
+    // BackendHTTP's own sentences ("the backend closed the connection") say more than a code.
+    this.#brokeOff(cause, /\bE[A-Z]{3,}\b/.test(detail) ? describeSocketError(cause) : detail);
+  }
+
+  /**
+   * The answer started and can't be finished: record the hop as failed and reset the client,
+   * so that even a close-delimited body (no Content-Length) is not taken for a whole one.
+   */
+  #brokeOff(cause: string, reason: string): void {
+    this.#backend = null;
     this.#done = true;
-    this.#pr.client.noteError('PB_ERR_REPROXY_TARGET', `reproxy target ${be.ipport} failed mid-response: ${detail}`, cause);
-    this.#pr.client.close('reproxy_target_error');
+    this.#chunked?.close();
+    const client = this.#pr.client;
+    const url = this.#current?.url ?? '';
+    failHop(this.#usedHop, `broke off mid-body: ${reason}`);
+    client.noteError('PB_ERR_REPROXY_TARGET', `reproxy target ${url} failed mid-response: ${reason}`, cause);
+    resetSocket(client.socket);
+    client.close('reproxy_target_error');
+  }
+}
+
+/** A transfer coding we can't undo (anything but chunked or identity), as a reason; else null. */
+function unknownCoding(head: HttpHeaders): string | null {
+  const te = head.header('Transfer-Encoding');
+  if (te === undefined || isChunked(te) || /^\s*identity\s*$/i.test(te)) return null;
+  return `Transfer-Encoding '${te}' can't be decoded`;
+}
+
+/** Close with a TCP reset (plain sockets; a TLS socket can only be destroyed). */
+function resetSocket(sock: Socket): void {
+  try {
+    sock.resetAndDestroy();
+  } catch {
+    sock.destroy();
   }
 }
 

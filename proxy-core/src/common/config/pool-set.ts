@@ -103,8 +103,10 @@ export function forwardToPool(
       spans.key,
       VIVIFY_WARNING(key, svc.name),
     );
-  } else if (poolName) {
+  } else if (poolName && key !== 'balance_method') {
     // Perlbal prints nothing here; we say where the value went (info, so configs stay clean).
+    // Not for balance_method: `random` is its only value and the default, so the line is a
+    // no-op wherever it is written (LiveJournal's own config has it on services).
     note(op, 'pool_setting_on_service', { key, pool: poolName }, spans.key);
   }
   const pool = poolName ? findPool(op.model, poolName) : undefined;

@@ -14,20 +14,25 @@ import { envWithout } from './helpers.js';
 const LJ = readFileSync('test/fixtures/config/livejournal/input.conf', 'utf8');
 
 describe('LiveJournal config', () => {
-  test('gives no errors or warnings with permissiveEnv', () => {
+  test('gives no diagnostics at all with permissiveEnv, as Perlbal prints nothing', () => {
     const r = checkConfig(LJ, permissiveEnv, 'perlbal.conf');
-    expect(r.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    expect(r.diagnostics.map(formatDiagnostic)).toEqual([]);
   });
 
-  test('SET balance_method on a service is only an info note (forwarded to its pool)', () => {
+  test('SET balance_method = random on a service reaches its pool without a note', () => {
     const r = checkConfig(LJ, permissiveEnv, 'perlbal.conf');
-    expect(r.diagnostics.map((d) => [d.severity, d.code, d.span.line])).toEqual([
-      ['info', 'pool_setting_on_service', 25],
-      ['info', 'pool_setting_on_service', 39],
+    expect(r.model.pools).toEqual([
+      { name: 'web_proxy_pool', nodes: ['127.0.0.1:8081'], nodefile: null, balance_method: 'random' },
     ]);
-    expect(formatDiagnostic(r.diagnostics[0]!)).toBe(
-      "perlbal.conf: line 25, column 7: 'balance_method' belongs to the pool: it is applied to pool 'web_proxy_pool' (setting it on the pool is the current form)",
+    // nodefile on a service still says where it went: unlike balance_method it changes something.
+    const nodefile = checkConfig(
+      `${LJ}\nUSE web_proxy\nSET nodefile = /etc/perlbal/nodes\n`,
+      permissiveEnv,
+      'perlbal.conf',
     );
+    expect(nodefile.diagnostics.map((d) => [d.severity, d.code, d.span.line])).toEqual([
+      ['info', 'pool_setting_on_service', 55],
+    ]);
   });
 
   test('builds the expected services', () => {

@@ -50,6 +50,7 @@ export interface RequestRecord {
   client: string;
   /** The service whose listener accepted the connection. */
   listener: string;
+  /** Method, Host, URI and version as the client sent them (an absolute URI already split). */
   method: string;
   host: string;
   uri: string;
@@ -63,9 +64,17 @@ export interface RequestRecord {
   /** Whether the backend connection was opened for this request or reused. */
   backendConnection?: 'new' | 'reused';
   status: number;
-  /** Bytes of request body received from the client, and of response sent to it. */
+  /**
+   * Request body bytes received from the client (de-chunked if it came chunked). Like
+   * bytesOut it counts bodies only: the request head is not included.
+   */
   bytesIn: number;
+  /**
+   * Response body bytes sent to the client: everything after the response head (a relayed
+   * chunked body with its chunk framing). Heads, `100 Continue` included, are not counted.
+   */
   bytesOut: number;
+  /** The request head as the client sent it, before a selector or a plugin changed it. */
   requestHeaders: HeaderList;
   /** The request as the backend received it (after rewriting). */
   backendRequestHeaders?: HeaderList;

@@ -174,7 +174,7 @@ ENABLE ss
     await rawOne(port, get('proxy', '/status'));
     await new Promise((r) => setTimeout(r, 50));
     expect(records.map((r) => r.route.map((s) => `${s.kind}:${s.name}`))).toEqual([
-      ['selector:ss', 'vhost:*.webserver'],
+      ['selector:ss', 'vhost:*.webserver', 'service:ws'],
       ['selector:ss', 'vhost:proxy', 'service:proxy', 'pool:p', `node:${be.hostport}`],
     ]);
     expect(records[1]!.listener).toBe('ss');

@@ -257,6 +257,8 @@ export class ClientHTTPBase implements TrackedSocket {
     this.trace = this.core.recording ? new RequestTrace(this.socket.bytesWritten) : null;
     this.#updateReading();
     this.#checkReqHeaders();
+    // The record shows the head as the client sent it, before anything edits it in place.
+    this.trace?.snapshotRequest(next.head.headers);
     this.core.roleHandler(this.service.role).handleRequest(this);
   }
 

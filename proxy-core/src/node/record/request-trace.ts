@@ -30,6 +30,15 @@ export class RequestTrace {
   backendResponseHeaders?: HeaderList;
   reproxy?: ReproxyHop[];
   error?: RequestRecord['error'];
+  /** Bytes of interim heads (`100 Continue`) written for this request: not body bytes. */
+  interimHeadBytes = 0;
+  // The request as the client sent it (snapshotRequest): selectors, Vhosts' `__using`, chunked
+  // uploads and plugins change the live head in place before the record is made.
+  #method = '';
+  #host = '';
+  #uri = '';
+  #version = '';
+  #requestHeaders: HeaderList | null = null;
   /** The response body's first bytes, while the inspector captures bodies. */
   readonly responseTap: ResponseTap | null;
   readonly #bytesOutAtStart: number;
@@ -48,6 +57,26 @@ export class RequestTrace {
     this.marks[name] ??= this.now();
   }
 
+  /** Keep the request head as it arrived; called once, as the request starts. */
+  snapshotRequest(req: HttpHeaders): void {
+    this.#method = req.method ?? '';
+    this.#host = req.header('Host') ?? '';
+    this.#uri = req.uri ?? '';
+    this.#version = req.version;
+    this.#requestHeaders = req.entries();
+  }
+
+  /**
+   * A `service` route step for the service now handling the request (a selector's hand-off,
+   * X-REPROXY-SERVICE, a reverse proxy on its own listener), once: a role entered again for
+   * the same service (Throttle's delay) adds nothing.
+   */
+  enterService(name: string, role: string): void {
+    const last = this.route[this.route.length - 1];
+    if (last?.kind === 'service' && last.name === name) return;
+    this.route.push({ kind: 'service', name, detail: role });
+  }
+
   finish(base: {
     client: string;
     listener: string;
@@ -61,23 +90,28 @@ export class RequestTrace {
     const total = this.now();
     const m = this.marks;
     const req = base.request;
+    if (this.#requestHeaders === null && req) this.snapshotRequest(req);
+    const res = base.response;
+    const responseHeaders = res?.entries() ?? [];
+    // Body bytes only, as bytesIn: what was written less the response head and interim heads.
+    const heads = this.interimHeadBytes + (res ? headSize(res.firstLine, responseHeaders) : 0);
     const rec: RequestRecord = {
       id: this.id,
       startedAt: this.startedAt,
       client: base.client,
       listener: base.listener,
-      method: req?.method ?? '',
-      host: req?.header('Host') ?? '',
-      uri: req?.uri ?? '',
-      httpVersion: req ? req.version : '',
+      method: this.#method,
+      host: this.#host,
+      uri: this.#uri,
+      httpVersion: this.#version,
       service: base.service,
       role: base.role,
       route: this.route,
-      status: base.response?.code ?? 0,
+      status: res?.code ?? 0,
       bytesIn: base.bytesIn,
-      bytesOut: base.bytesWritten - this.#bytesOutAtStart,
-      requestHeaders: req?.entries() ?? [],
-      responseHeaders: base.response?.entries() ?? [],
+      bytesOut: Math.max(0, base.bytesWritten - this.#bytesOutAtStart - heads),
+      requestHeaders: this.#requestHeaders ?? [],
+      responseHeaders,
       timings: {
         totalMs: round(total),
         ...(m.backendRequested !== undefined && m.backendAssigned !== undefined
@@ -98,6 +132,13 @@ export class RequestTrace {
     if (this.error) rec.error = this.error;
     return rec;
   }
+}
+
+/** Bytes of a head on the wire: first line, `Name: value` lines, blank line (one byte per char). */
+function headSize(firstLine: string, headers: HeaderList): number {
+  let n = firstLine.length + 4;
+  for (const [name, value] of headers) n += name.length + value.length + 4;
+  return n;
 }
 
 function round(ms: number): number {

@@ -52,6 +52,8 @@ export function adoptClient(target: Service, client: ClientHTTPBase): void {
     for (const [name, value] of from.model.headers.insert) req.setHeader(name, value);
   }
   const role = target.role;
+  // A nested selector adds its own `selector` step when it runs.
+  if (role !== 'selector') client.trace?.enterService(target.name, role ?? '');
   if (role !== 'web_server' && role !== 'reverse_proxy' && role !== 'selector') {
     client.service = target;
     return client.sendResponse(500, `Can't map to service type ${role ?? ''}`);

@@ -103,11 +103,16 @@ export class RequestBody implements BodySink {
     if (this.#chunked) {
       // Answered here, so the backend (spoken to with a Content-Length) never sees it.
       req.setHeader('Expect', undefined);
-      this.#client.write(CONTINUE);
-      return;
+      return this.#writeContinue();
     }
     if (req.versionNumber < 1001 || this.#client.bodyReceived > 0 || this.#client.requestComplete)
       return;
+    this.#writeContinue();
+  }
+
+  #writeContinue(): void {
+    const trace = this.#client.trace;
+    if (trace) trace.interimHeadBytes += CONTINUE.length;
     this.#client.write(CONTINUE);
   }
 

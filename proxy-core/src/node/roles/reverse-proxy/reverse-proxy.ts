@@ -9,7 +9,8 @@ import { ProxyRequest } from './proxy-request.js';
 export const reverseProxyRole: RoleHandler = {
   handleRequest(client: ClientHTTPBase): void {
     const svc = client.service;
-    client.traceRoute({ kind: 'service', name: svc.name, detail: 'reverse_proxy' });
+    // Already there when a selector handed the request over.
+    client.trace?.enterService(svc.name, 'reverse_proxy');
     if (svc.hooks.run('start_proxy_request', client)) return;
     if (svc.hooks.run('start_http_request', client)) return;
     const mgr = svc.backends;

@@ -22,6 +22,12 @@ const O = fs.constants;
 const TRUNCATE = O.O_CREAT | O.O_TRUNC | O.O_WRONLY | O.O_NONBLOCK;
 const EXCLUSIVE = O.O_CREAT | O.O_EXCL | O.O_WRONLY | O.O_NONBLOCK;
 
+/** An interim head: the request record counts it as head, not body, bytes. */
+function writeContinue(client: ClientHTTPBase): void {
+  if (client.trace) client.trace.interimHeadBytes += CONTINUE.length;
+  client.write(CONTINUE);
+}
+
 function wantsContinue(client: ClientHTTPBase): boolean {
   return /\b100-continue\b/.test(client.reqHeaders!.header('Expect') ?? '');
 }
@@ -34,7 +40,7 @@ export function handlePut(client: ClientHTTPBase): void {
   const md5 = svc.bool('enable_md5') && Boolean(req.header('Content-MD5'));
   if (head.chunked) {
     // Perlbal answers 100 Continue first thing for chunked uploads.
-    if (wantsContinue(client)) client.write(CONTINUE);
+    if (wantsContinue(client)) writeContinue(client);
   } else {
     const clen = head.contentLength;
     const max = svc.num('max_put_size');
@@ -56,7 +62,7 @@ export function handlePut(client: ClientHTTPBase): void {
   // RFC 9110 10.1.1: HTTP/1.0 clients never get a 100; none is needed once the body is here.
   const awaitingBody = head.contentLength > 0 && !client.requestComplete;
   if (!head.chunked && awaitingBody && req.versionNumber >= 1001 && wantsContinue(client)) {
-    client.write(CONTINUE);
+    writeContinue(client);
   }
   const maxChunked = head.chunked ? svc.settings.maxChunkedRequestSize : 0;
   client.readBody(new PutWriter(client, file, maxChunked));

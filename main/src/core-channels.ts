@@ -17,6 +17,7 @@ export const BRIDGE_METHODS = [
   'removePoolNode',
   'getConfig',
   'checkConfig',
+  'planConfig',
   'applyConfig',
   'saveConfig',
   'getHttpsStatus',
@@ -27,6 +28,8 @@ export const BRIDGE_METHODS = [
   'getRequestDetail',
   'clearRequests',
   'resendRequest',
+  'getSettings',
+  'saveSettings',
 ] as const satisfies readonly CoreMethod[];
 
 export const BRIDGE_EVENTS = [

@@ -6,7 +6,14 @@
  * how the client is built.
  */
 import { formatDiagnostic, type ConfigDiagnostic } from './config-lib.js';
-import type { ApplyHandler, ApplyOutcome, SaveHandler } from './editor-types.js';
+import type {
+  ApplyHandler,
+  ApplyOutcome,
+  EditorProblem,
+  PlanHandler,
+  PlanOutcome,
+  SaveHandler,
+} from './editor-types.js';
 
 /** The parts of the core's AppliedConfig the editor shows. */
 export interface AppliedConfigLike {
@@ -53,6 +60,38 @@ export function applyWith(apply: (text: string) => Promise<AppliedConfigLike>): 
       };
     } catch (e) {
       return { ok: false, error: refusalText(e) };
+    }
+  };
+}
+
+/** The parts of the core's ConfigPlan the editor shows. */
+export interface ConfigPlanLike {
+  ok: boolean;
+  changes: AppliedConfigLike['changes'];
+  diagnostics: readonly ConfigDiagnostic[];
+}
+
+const problemOf = (d: ConfigDiagnostic): EditorProblem => ({
+  line: d.span.line,
+  column: d.span.column,
+  severity: d.severity,
+  text: d.message,
+});
+
+/** Apply's first step: what the core says applying would change, without changing anything. */
+export function planWith(plan: (text: string) => Promise<ConfigPlanLike>): PlanHandler {
+  return async (text): Promise<PlanOutcome> => {
+    try {
+      const p = await plan(text);
+      const warnings = p.diagnostics.filter((d) => d.severity !== 'error');
+      return {
+        ok: p.ok,
+        changes: p.changes.map(describeChange),
+        problems: p.ok ? [] : p.diagnostics.filter((d) => d.severity === 'error').map(problemOf),
+        warnings: warnings.map((d) => formatDiagnostic(d)),
+      };
+    } catch (e) {
+      return { ok: false, changes: [], problems: [], warnings: [], error: refusalText(e) };
     }
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The config editor's document state: the text, the text last opened or saved (so `dirty`
- * means "would be lost"), the file name, what is running, and the last action's message. The
- * actions call the app's handlers and turn every answer, refusal or exception into a message.
+ * means "would be lost"), the file name, a planned apply waiting for confirmation, and the
+ * last action's message. The actions call the app's handlers and turn every answer, refusal
+ * or exception into a message. It holds no DOM, so the app can keep one across view switches.
  */
 import { checkConfig, permissiveEnv, type ApplyEnv } from './config-lib.js';
 import type { FormatResult } from './format.js';
@@ -10,11 +11,13 @@ import type {
   EditorMessage,
   EditorProblem,
   OpenHandler,
+  PendingApply,
+  PlanHandler,
   SaveAsHandler,
   SaveHandler,
 } from './editor-types.js';
 
-export type EditorBusy = 'apply' | 'open' | 'save' | null;
+export type EditorBusy = 'plan' | 'apply' | 'open' | 'save' | null;
 
 const NOTHING_CHANGED = 'Nothing was changed.';
 
@@ -33,6 +36,8 @@ export class EditorSession {
   fileName = $state<string | undefined>(undefined);
   busy = $state<EditorBusy>(null);
   message = $state<EditorMessage | null>(null);
+  /** Apply's confirmation step: what applying `text` would change (planConfig). */
+  pending = $state<PendingApply | null>(null);
   readonly dirty = $derived(this.text !== this.savedText);
 
   constructor(text = '', fileName?: string) {
@@ -44,10 +49,70 @@ export class EditorSession {
     this.text = text;
     this.savedText = text;
     this.fileName = fileName;
+    this.pending = null;
+  }
+
+  /**
+   * The proxy now runs `text`, which is not in the file (HTTPS turned on): show it as an
+   * unsaved change, so Save writes it and leaving asks first.
+   */
+  runningChanged(text: string, why: string): void {
+    this.text = text;
+    this.pending = null;
+    this.message = {
+      kind: 'info',
+      title: why,
+      lines: ['The running config differs from the file: Save writes it there.'],
+    };
   }
 
   edit(text: string): void {
     this.text = text;
+    // A plan describes the text it was made for; an edit makes it stale.
+    if (this.pending && this.pending.text !== text) this.pending = null;
+  }
+
+  dismissMessage(): void {
+    this.message = null;
+  }
+
+  /**
+   * Apply, step one: ask what applying would change and show it for confirmation. A config
+   * the proxy would refuse shows why instead (with each problem's line), and changes nothing.
+   */
+  async plan(onPlan: PlanHandler): Promise<void> {
+    const text = this.text;
+    await this.#run(
+      'plan',
+      async () => {
+        const p = await onPlan(text);
+        if (!p.ok) {
+          this.pending = null;
+          this.message = {
+            kind: 'error',
+            title: 'Not applied: the proxy would refuse this config',
+            lines: [...(p.error ? [p.error] : []), NOTHING_CHANGED],
+            problems: p.problems,
+          };
+          return;
+        }
+        this.message = null;
+        this.pending = { text, changes: p.changes, warnings: p.warnings };
+      },
+      (e) => ({ kind: 'error', title: 'Not applied', lines: [reason(e), NOTHING_CHANGED] }),
+    );
+  }
+
+  /** Apply, step two: the confirmed plan's text goes to the proxy. */
+  async confirm(onApply: ApplyHandler): Promise<void> {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = null;
+    await this.#applyText(onApply, pending.text);
+  }
+
+  cancelPlan(): void {
+    this.pending = null;
   }
 
   /** Checks with the core's parser, as the proxy would on load, and summarises the result. */
@@ -88,10 +153,14 @@ export class EditorSession {
 
   /** Hands the text to the proxy; its reload is all-or-nothing, so a refusal changed nothing. */
   async apply(onApply: ApplyHandler): Promise<void> {
+    await this.#applyText(onApply, this.text);
+  }
+
+  async #applyText(onApply: ApplyHandler, text: string): Promise<void> {
     await this.#run(
       'apply',
       async () => {
-        const outcome = await onApply(this.text);
+        const outcome = await onApply(text);
         if (outcome.ok) {
           const changes = outcome.changes ?? [];
           this.message = {

@@ -15,6 +15,19 @@ export interface ApplyOutcome {
   warnings?: readonly string[];
 }
 
+/** What applying would change, worked out first (the core's planConfig); nothing changed yet. */
+export interface PlanOutcome {
+  /** The proxy would accept the text. */
+  ok: boolean;
+  /** What applying would change, one line each; empty: the running server already matches. */
+  changes: readonly string[];
+  /** Why it would be refused: the config's errors with their lines, or the call's failure. */
+  problems: readonly EditorProblem[];
+  error?: string;
+  /** Warnings that would not stop it. */
+  warnings: readonly string[];
+}
+
 /** A file the user picked to open. */
 export interface OpenedConfig {
   text: string;
@@ -36,6 +49,14 @@ export type SaveHandler = (
 export type SaveAsHandler = (text: string) => Promise<SavedConfig | false | null | undefined>;
 export type OpenHandler = () => Promise<OpenedConfig | false | null | undefined>;
 export type ApplyHandler = (text: string) => Promise<ApplyOutcome>;
+export type PlanHandler = (text: string) => Promise<PlanOutcome>;
+
+/** A plan shown for confirmation: the text it was made for, and what applying it changes. */
+export interface PendingApply {
+  text: string;
+  changes: readonly string[];
+  warnings: readonly string[];
+}
 
 /** The line under the toolbar: the last action's result. */
 export interface EditorMessage {

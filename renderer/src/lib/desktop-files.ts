@@ -1,7 +1,8 @@
 /**
  * The desktop app's file functions, `window.perlbalDesktop.files` (main/src/preload-files.ts):
- * Open and Save As with native dialogs, and the File menu's Save / Save As. Absent in a
- * browser, so the editor hides Open and Save as there. Shape-checked, never trusted.
+ * Open and Save As with native dialogs, the File menu's Save / Save As, and main's question
+ * "are there unsaved changes?" before it closes, quits, reloads or opens another config.
+ * Absent in a browser, so the editor hides Open and Save as there. Shape-checked, never trusted.
  */
 export type MenuCommand = 'save' | 'save-as';
 
@@ -9,6 +10,8 @@ export interface DesktopFiles {
   open(): Promise<{ fileName: string; text: string } | null>;
   saveAs(text: string): Promise<{ fileName: string } | null>;
   onMenu(listener: (command: MenuCommand) => void): () => void;
+  /** Main asks before closing, quitting, reloading or opening; `answer` says if edits would be lost. */
+  onUnsavedQuery?(answer: () => boolean): () => void;
 }
 
 /** The file functions on `scope` (normally `window`), or undefined outside Electron. */

@@ -38,14 +38,17 @@ export class HttpsPanel {
     }
   }
 
-  async enable(): Promise<void> {
+  /** Turn HTTPS on; the result (null when it failed: `error` says why). */
+  async enable(): Promise<EnableHttpsResult | null> {
     this.busy = true;
     this.error = null;
     try {
       this.result = await this.#client.enableHttps();
       this.status = this.result.status;
+      return this.result;
     } catch (e) {
       this.error = (e as Error).message;
+      return null;
     } finally {
       this.busy = false;
     }

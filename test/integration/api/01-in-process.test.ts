@@ -3,9 +3,9 @@
  * WebSocket server hold).
  */
 import { createInProcessApi } from '../../../proxy-core/src/node/api/in-process-api.js';
-import { describeContract } from '../../unit/api/contract.js';
+import { apiOptions, describeContract } from '../../unit/api/contract.js';
 
 describeContract('the in-process API', async (fx) => {
-  const api = createInProcessApi(fx.core, { text: fx.text, file: fx.file });
+  const api = createInProcessApi(fx.core, apiOptions(fx));
   return { client: api, close: () => api.dispose() };
 });

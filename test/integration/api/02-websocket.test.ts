@@ -15,7 +15,7 @@ import {
 } from '../../../proxy-core/src/node/api/in-process-api.js';
 import { startUiServer, type UiServer } from '../../../proxy-core/src/node/ui-server/ui-server.js';
 import { connectWs, type SocketLike } from '../../../renderer/src/api/ws-client.js';
-import { describeContract, rejectsWith } from '../../unit/api/contract.js';
+import { apiOptions, describeContract, rejectsWith } from '../../unit/api/contract.js';
 import { startApiFixture, type ApiFixture } from '../../helpers/api-fixture.js';
 
 function rendererDir(): string {
@@ -30,7 +30,7 @@ const opener = (origin: string) => (url: string) =>
   new WebSocket(url, { origin }) as unknown as SocketLike;
 
 describeContract('the WebSocket (browser mode)', async (fx) => {
-  const api = createInProcessApi(fx.core, { text: fx.text, file: fx.file });
+  const api = createInProcessApi(fx.core, apiOptions(fx));
   const ui = await startUiServer({ api, rendererDir: rendererDir() });
   const client = await connectWs(
     `ws://127.0.0.1:${ui.port}/api`,

@@ -12,7 +12,7 @@ import type { CallOutcome, CoreClient } from '../../../proxy-core/src/common/api
 import { findCoreBridge, ipcClient } from '../../../renderer/src/api/ipc-client.js';
 import { startApiFixture } from '../../helpers/api-fixture.js';
 import { createIpcPair } from '../../helpers/fake-ipc.js';
-import { describeContract, nextEvent } from '../../unit/api/contract.js';
+import { apiOptions, describeContract, nextEvent } from '../../unit/api/contract.js';
 
 vi.mock('electron', () => ({}));
 
@@ -38,7 +38,7 @@ async function wire(api: CoreClient, frameUrl = APP_ENTRY_URL) {
 }
 
 describeContract('Electron IPC (preload + main bridge)', async (fx) => {
-  const api = createInProcessApi(fx.core, { text: fx.text, file: fx.file });
+  const api = createInProcessApi(fx.core, apiOptions(fx));
   const { window, bridge } = await wire(api);
   const core = findCoreBridge(window);
   if (!core) throw new Error('the preload exposed no core bridge');

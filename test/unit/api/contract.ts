@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   CoreClient,
@@ -25,6 +26,13 @@ export interface Connected {
 
 /** Connects a client of the transport under test to the fixture's core. */
 export type Connect = (fixture: ApiFixture) => Promise<Connected>;
+
+/** The in-process API's options for a fixture: its config, and UI settings in its temp folder. */
+export function apiOptions(fx: ApiFixture): { text: string; file: string; settingsDir: string } {
+  return { text: fx.text, file: fx.file, settingsDir: settingsDirOf(fx) };
+}
+
+const settingsDirOf = (fx: ApiFixture): string => path.join(fx.dir, 'ui-settings');
 
 /** The next `event` payload for which `pred` holds (bounded wait). */
 export function nextEvent<E extends CoreEventName>(
@@ -103,10 +111,10 @@ export function describeContract(transport: string, connect: Connect): void {
       expect(JSON.parse(JSON.stringify(s))).toEqual(s);
     });
 
-    it('counts requests, delivers request records and status updates in batches', async () => {
+    it('counts requests, delivers request summaries and status updates in batches', async () => {
       const port = portOf(await api.getStatus(), 'proxy');
-      const records = nextEvent(api, 'requests', (b) =>
-        b.records.some((r) => r.service === 'proxy'),
+      const summaries = nextEvent(api, 'requests', (b) =>
+        b.summaries.some((r) => r.service === 'proxy'),
       );
       const status = nextEvent(
         api,
@@ -115,10 +123,15 @@ export function describeContract(transport: string, connect: Connect): void {
       );
       expect(await get(port, '/status')).toBe(200);
       expect(await get(port, '/status')).toBe(200);
-      const batch = await records;
-      expect(batch.records[0]).toEqual(
+      const batch = await summaries;
+      const first = batch.summaries[0]!;
+      expect(first).toEqual(
         expect.objectContaining({ service: 'proxy', status: 200, node: fx.backend.hostport }),
       );
+      // Summaries only: the headers and the route come with getRequestDetail.
+      for (const key of ['requestHeaders', 'responseHeaders', 'backendRequestHeaders', 'route'])
+        expect(first).not.toHaveProperty(key);
+      expect((await api.getRequestDetail(first.id)).requestHeaders.length).toBeGreaterThan(0);
       const st = await status;
       expect(st.counters.requests).toBeGreaterThanOrEqual(2);
       const node = st.pools[0]!.nodes[0]!;
@@ -197,6 +210,64 @@ export function describeContract(transport: string, connect: Connect): void {
       expect(await api.getConfig()).toEqual({ text: next, file: fx.file, liveChanges: false });
       expect((await api.getStatus()).services.find((x) => x.name === 'web')?.enabled).toBe(false);
       expect((await api.applyConfig(next)).changes).toEqual([]);
+    });
+
+    it('plans a config: the changes applying it would make, and nothing changes', async () => {
+      const next =
+        fixtureConfig(fx.backend.hostport).replace('ENABLE web\n', '') +
+        '\nPOOL backends ADD 127.0.0.1:9\n';
+      const before = await api.getStatus();
+      const plan = await api.planConfig(next);
+      expect(plan.ok).toBe(true);
+      expect(plan.changes).toEqual(
+        expect.arrayContaining([
+          { kind: 'service-disabled', name: 'web', detail: '' },
+          { kind: 'pool-changed', name: 'backends', detail: '+127.0.0.1:9' },
+        ]),
+      );
+      expect((await api.getStatus()).services).toEqual(before.services);
+      expect(await api.getConfig()).toEqual({ text: fx.text, file: fx.file, liveChanges: false });
+      // The plan is what apply then does.
+      expect((await api.applyConfig(next)).changes).toEqual(plan.changes);
+      expect((await api.planConfig(next)).changes).toEqual([]);
+    });
+
+    it('plans a config with errors as diagnostics, not a rejection', async () => {
+      const plan = await api.planConfig('CREATE SERVICE web\n  SET rol = web_server\n');
+      expect(plan.ok).toBe(false);
+      expect(plan.changes).toEqual([]);
+      expect(plan.diagnostics[0]).toEqual(
+        expect.objectContaining({ severity: 'error', span: expect.objectContaining({ line: 2 }) }),
+      );
+      await rejectsWith(api.planConfig(7 as unknown as string), 'PB_ERR_API_INVALID_ARGUMENT');
+    });
+
+    it('keeps the UI settings in a file, and refuses malformed ones', async () => {
+      expect(await api.getSettings()).toEqual({ savedFilters: [] });
+      const saved = { savedFilters: ['status>=500', 'host:*.lj.localhost not reproxied'] };
+      expect(await api.saveSettings(saved)).toEqual(saved);
+      expect(await api.getSettings()).toEqual(saved);
+      const file = path.join(settingsDirOf(fx), 'ui-settings.json');
+      expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual(saved);
+      if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      for (const bad of [
+        'x',
+        null,
+        { savedFilters: 'status:200' },
+        { savedFilters: [42] },
+        { savedFilters: ['a\nb'] },
+        { savedFilters: ['same', 'same'] },
+        { savedFilters: Array.from({ length: 101 }, (_, i) => `path:/${i}`) },
+        { savedFilters: [], theme: 'light' },
+      ])
+        await rejectsWith(
+          api.saveSettings(bad as unknown as { savedFilters: string[] }),
+          'PB_ERR_API_INVALID_ARGUMENT',
+        );
+      expect(await api.getSettings()).toEqual(saved);
+      // A damaged file means defaults, never an error.
+      fs.writeFileSync(file, '{ not json');
+      expect(await api.getSettings()).toEqual({ savedFilters: [] });
     });
 
     it('refuses a config with errors, naming the line, and changes nothing', async () => {

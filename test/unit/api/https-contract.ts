@@ -114,5 +114,22 @@ ENABLE secure
         'PB_ERR_API_INVALID_ARGUMENT',
       );
     });
+
+    it('says each note about the names once, also with a TLS selector mirroring the plain one', async () => {
+      const { api, fx } = get();
+      await api.applyConfig(`${fx.text}
+LOAD vhosts
+CREATE SERVICE ss
+  SET role = selector
+  SET listen = 127.0.0.1:0
+  SET plugins = vhosts
+  VHOST *.lj.localhost = proxy
+ENABLE ss
+`);
+      await api.enableHttps({ port: 0 });
+      const { notes } = await api.getHttpsStatus();
+      expect(notes.filter((n) => n.includes('*.lj.localhost'))).toHaveLength(1);
+      expect(new Set(notes).size).toBe(notes.length);
+    });
   });
 }

@@ -1,14 +1,37 @@
 /**
  * Contract cases for the request inspector methods (listRequests, getRequestDetail,
  * clearRequests, resendRequest), run inside describeContract for every transport: requests
- * sent through the fixture's proxy are captured with their headers, filtered by the filter
- * language on the core side, resent through the same listener, and cleared.
+ * sent through the fixture's proxy are captured with their headers and bodies, filtered by
+ * the filter language on the core side, resent through the same listener, and cleared.
  */
+import http from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { CoreClient } from '../../../proxy-core/src/common/api/index.js';
 import type { RequestList } from '../../../proxy-core/src/common/inspector/capture-api.js';
 import { get, type ApiFixture } from '../../helpers/api-fixture.js';
 import { rejectsWith } from './contract.js';
+
+/** One POST through a service; resolves with the status. */
+function post(port: number, uri: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: uri,
+        method: 'POST',
+        agent: false,
+        headers: { 'Content-Type': 'application/json' },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** listRequests until `pred` holds (records land when the response is done: bounded wait). */
 async function listUntil(
@@ -58,6 +81,31 @@ export function describeInspectorContract(get_: () => { api: CoreClient; fx: Api
       expect(detail.backendRequestHeaders?.length).toBeGreaterThan(0);
       expect(detail.backendResponseHeaders?.length).toBeGreaterThan(0);
       expect(JSON.parse(JSON.stringify(detail))).toEqual(detail);
+    });
+
+    it('gives the captured request and response bodies with the detail', async () => {
+      const { api, fx } = get_();
+      fx.backend.handle((req) =>
+        req.uri === '/with-body'
+          ? {
+              status: 200,
+              headers: [['Content-Type', 'application/json']],
+              body: JSON.stringify({ ok: true, got: req.body.toString() }),
+            }
+          : undefined,
+      );
+      try {
+        expect(await post(fx.core.portOf('proxy')!, '/with-body', '{"a":1}')).toBe(200);
+      } finally {
+        fx.backend.handle(null);
+      }
+      const l = await listUntil(api, 'path:/with-body', (x) => x.summaries.length === 1);
+      expect(l.limits.maxBodyBytes).toBeGreaterThan(0);
+      const d = await api.getRequestDetail(l.summaries[0]!.id);
+      const text = (b64: string | undefined): string => Buffer.from(b64 ?? '', 'base64').toString();
+      expect(text(d.requestBody?.base64)).toBe('{"a":1}');
+      expect(JSON.parse(text(d.responseBody?.base64))).toEqual({ ok: true, got: '{"a":1}' });
+      expect(d.responseBody).toEqual(expect.objectContaining({ truncated: false }));
     });
 
     it('resends a captured request through the proxy, and clears the capture', async () => {

@@ -20,10 +20,10 @@ import {
 } from '../../helpers/palimg-images.js';
 import { rejectsWith } from './contract.js';
 
-function fetchBytes(url: string): Promise<{ status: number; body: Buffer }> {
+function fetchBytes(url: string, host?: string): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, { agent: false }, (res) => {
+      .get(url, { agent: false, ...(host ? { headers: { Host: host } } : {}) }, (res) => {
         const parts: Buffer[] = [];
         res.on('data', (d: Buffer) => parts.push(d));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts) }));
@@ -102,6 +102,52 @@ export function describePalimgContract(get: () => { api: CoreClient; fx: ApiFixt
       await rejectsWith(api.readPalimgImage('web', 7 as unknown as string), bad);
       await rejectsWith(api.readPalimgImage('web', '/palimg/none.gif'), 'PB_ERR_API_NOT_FOUND');
       await rejectsWith(api.readPalimgImage('proxy', '/palimg/solid.png'), 'PB_ERR_API_NOT_FOUND');
+    });
+
+    it('gives a web_server reached only through a selector VHOST the selector URL (LiveJournal layout)', async () => {
+      const { api, fx } = get();
+      // web_stat as in LiveJournal's perlbal.conf: no listener of its own, behind `ss`.
+      const text = `LOAD palimg\nLOAD vhosts\n${fx.text.replace(
+        '  SET listen = 127.0.0.1:0\n  SET docroot = docroot\n',
+        '  SET docroot = docroot\n  SET plugins = palimg\n',
+      )}
+CREATE SERVICE ss
+  SET role = selector
+  SET listen = 127.0.0.1:0
+  SET plugins = vhosts
+  VHOST *.lj.localhost = proxy
+  VHOST stat.lj.localhost = web
+ENABLE ss
+`;
+      await api.applyConfig(text);
+      const port = fx.core.portOf('ss');
+      expect(fx.core.portOf('web')).toBeUndefined();
+      const images = await api.listPalimgImages();
+      expect(images.map((i) => i.origin)).toEqual([
+        `http://stat.lj.localhost:${port}`,
+        `http://stat.lj.localhost:${port}`,
+      ]);
+      // That URL, asked of the selector with its Host, is the image.
+      const url = new URL(`${images[0]!.origin}${images[0]!.path}`);
+      const served = await fetchBytes(`http://127.0.0.1:${url.port}${url.pathname}`, url.host);
+      expect(served.status).toBe(200);
+      expect(served.body.equals(png)).toBe(true);
+
+      // A wildcard rule: the bare name, unless a more specific rule sends it elsewhere.
+      await api.applyConfig(
+        text.replace('VHOST stat.lj.localhost = web', 'VHOST *.stat.lj.localhost = web'),
+      );
+      expect((await api.listPalimgImages())[0]!.origin).toBe(`http://stat.lj.localhost:${port}`);
+      // Only a catch-all: the selector's own address.
+      await api.applyConfig(
+        text
+          .replace('  VHOST *.lj.localhost = proxy\n', '')
+          .replace('VHOST stat.lj.localhost = web', 'VHOST * = web'),
+      );
+      expect((await api.listPalimgImages())[0]!.origin).toBe(`http://127.0.0.1:${port}`);
+      // No route at all: not reachable, so no origin.
+      await api.applyConfig(text.replace('  VHOST stat.lj.localhost = web\n', ''));
+      expect((await api.listPalimgImages())[0]!.origin).toBeNull();
     });
   });
 }

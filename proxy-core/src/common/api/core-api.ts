@@ -8,8 +8,10 @@
 import type { ConfigDiagnostic } from '../config/diagnostics.js';
 import type { RequestRecord } from '../request-record.js';
 import type { RequestList, RequestListQuery, ResendResult } from '../inspector/capture-api.js';
+import type { RequestSummary } from '../inspector/request-summary.js';
 import type { PalimgImage, PalimgImageData } from './palimg.js';
 import type { EnableHttpsResult, EnableHttpsOptions, HttpsStatus } from './https.js';
+import type { UiSettings } from './settings.js';
 import type { CoreStatus } from './status.js';
 
 export interface ConfigDocument {
@@ -56,6 +58,15 @@ export interface AppliedConfig {
   diagnostics: ConfigDiagnostic[];
 }
 
+/** What applyConfig would do with a text, worked out without doing it (planConfig). */
+export interface ConfigPlan {
+  /** No error diagnostics: applyConfig would accept the text (a port in use aside). */
+  ok: boolean;
+  diagnostics: ConfigDiagnostic[];
+  /** The differences from the running config; empty when `ok` is false or nothing differs. */
+  changes: ConfigChange[];
+}
+
 export interface SaveResult {
   file: string;
   bytes: number;
@@ -73,6 +84,11 @@ export interface CoreApi {
   getConfig(): Promise<ConfigDocument>;
   /** Parse and check with the core's own parser; changes nothing. */
   checkConfig(text: string): Promise<ConfigCheck>;
+  /**
+   * Dry run of applyConfig: the diagnostics and the changes applying `text` would make.
+   * Changes nothing, and never rejects for a config with errors (they are in the answer).
+   */
+  planConfig(text: string): Promise<ConfigPlan>;
   /**
    * Move the running server to `text`, transactionally. Rejects with PB_ERR_CONFIG_INVALID
    * (details.diagnostics) or a listen/TLS error, and then nothing has changed.
@@ -99,6 +115,10 @@ export interface CoreApi {
   clearRequests(): Promise<void>;
   /** Send a captured request again through the listener that took it. */
   resendRequest(id: number): Promise<ResendResult>;
+  /** The UI's own settings (saved filters), kept by the core in a file of the user's. */
+  getSettings(): Promise<UiSettings>;
+  /** Replace them; refused (PB_ERR_API_INVALID_ARGUMENT) unless they are well-formed. */
+  saveSettings(settings: UiSettings): Promise<UiSettings>;
 }
 
 /** A batch of log lines (Perlbal's log output, as the CLI prints it). */
@@ -115,8 +135,11 @@ export interface LogLine {
  */
 export interface CoreEventMap {
   status: CoreStatus;
-  /** Completed requests, oldest first; `dropped` counts records left out of a full batch. */
-  requests: { records: RequestRecord[]; dropped: number };
+  /**
+   * Completed requests as row summaries, oldest first (the full record of one is
+   * getRequestDetail); `dropped` counts requests left out of a full batch.
+   */
+  requests: { summaries: RequestSummary[]; dropped: number };
   log: LogLine[];
 }
 
@@ -139,6 +162,7 @@ export const CORE_METHODS = [
   'removePoolNode',
   'getConfig',
   'checkConfig',
+  'planConfig',
   'applyConfig',
   'saveConfig',
   'getHttpsStatus',
@@ -149,6 +173,8 @@ export const CORE_METHODS = [
   'getRequestDetail',
   'clearRequests',
   'resendRequest',
+  'getSettings',
+  'saveSettings',
 ] as const satisfies readonly CoreMethod[];
 
 export const CORE_EVENTS = [

@@ -5,6 +5,7 @@
 export * from './core-api.js';
 export type * from './status.js';
 export type * from './palimg.js';
+export * from './settings.js';
 export * from './wire.js';
 export { diffModels } from './config-diff.js';
 export { isSerializedError, rehydrateError, serializeError } from './serialize-error.js';

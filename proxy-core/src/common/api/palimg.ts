@@ -9,7 +9,10 @@ export interface PalimgImage {
   service: string;
   /** The URL path of the plain image, `/palimg/<name>.<ext>` (a palimg URL adds `/p<spec>`). */
   path: string;
-  /** Where the service answers, `http://127.0.0.1:8080`; null when it is not listening. */
+  /**
+   * Where the service answers: its own listener (`http://127.0.0.1:8080`), else a selector
+   * that routes a host to it by VHOST (`http://stat.lj.localhost:8080`); null for neither.
+   */
   origin: string | null;
   /** File size in bytes. */
   size: number;

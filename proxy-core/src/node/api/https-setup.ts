@@ -128,7 +128,8 @@ export async function httpsStatus(
     },
     configHosts: found.hosts,
     missingHosts: leaf ? missingNames(leaf.names, needed) : needed,
-    notes: found.notes,
+    // One note per fact: two selectors with the same wildcard would otherwise say it twice.
+    notes: [...new Set(found.notes)],
     trusted: trust?.trusted ?? null,
     stores: trust?.stores ?? [],
     ...steps,

@@ -1,8 +1,9 @@
 /**
  * CoreApi on a ProxyCore in the same process: what main/ (core-host.ts), the WebSocket server
  * and the tests hold. Events are batched here, once, so every transport forwards batches:
- * request records every 100 ms (at most 500 each), log lines every 200 ms, and status at most
- * four times a second while something changes (every 2 s otherwise, for connection counts).
+ * request summaries every 100 ms (at most 500 each; the full record is getRequestDetail),
+ * log lines every 200 ms, and status at most four times a second while something changes
+ * (every 2 s otherwise, for connection counts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import type {
   AppliedConfig,
   ConfigCheck,
   ConfigDocument,
+  ConfigPlan,
   CoreClient,
   CoreEventName,
   CoreListener,
@@ -19,6 +21,7 @@ import type {
 import { diffModels } from '../../common/api/config-diff.js';
 import type { PalimgImage, PalimgImageData } from '../../common/api/palimg.js';
 import type { EnableHttpsResult, HttpsStatus } from '../../common/api/https.js';
+import type { UiSettings } from '../../common/api/settings.js';
 import type { CoreStatus } from '../../common/api/status.js';
 import { checkConfig, formatDiagnostic, type ConfigModel } from '../../common/config/index.js';
 import { PerlbalError } from '../../common/errors.js';
@@ -27,6 +30,7 @@ import type {
   RequestList,
   ResendResult,
 } from '../../common/inspector/capture-api.js';
+import { summarize, type RequestSummary } from '../../common/inspector/request-summary.js';
 import type { RequestRecord } from '../../common/request-record.js';
 import type { LogLevel } from '../core-context.js';
 import type { ProxyCore } from '../core.js';
@@ -42,10 +46,12 @@ import {
 import { EventHub } from './event-hub.js';
 import { enableHttps, httpsStatus, resolveCertDir } from './https-setup.js';
 import { listPalimgImages, readPalimgImage } from './palimg-images.js';
+import type { RecordBodies } from '../record/body-tap.js';
 import { RequestCapture } from './request-capture.js';
 import { RequestTally } from './request-tally.js';
 import { resendRequest } from './resend-request.js';
 import { statusSnapshot } from './status-snapshot.js';
+import { readUiSettings, resolveSettingsDir, writeUiSettings } from './ui-settings.js';
 
 const STATUS_TICK_MS = 250;
 const STATUS_HEARTBEAT_TICKS = 8;
@@ -57,8 +63,13 @@ export interface InProcessApiOptions {
   file: string | null;
   /** Certificate folder for HTTPS in one click; default $PERLBAL_DESKTOP_CERT_DIR, else the user's. */
   certDir?: string;
-  /** Request inspector capture bounds (records and estimated bytes kept). */
+  /** Request inspector capture bounds (records, estimated bytes, bytes kept of each body). */
   capture?: Partial<CaptureLimits>;
+  /**
+   * Folder of the UI settings file (ui-settings.ts); default $PERLBAL_DESKTOP_SETTINGS_DIR,
+   * else the user's perlbal-desktop folder. The desktop app passes its user-data folder.
+   */
+  settingsDir?: string;
 }
 
 export class InProcessCoreApi implements CoreClient {
@@ -70,8 +81,9 @@ export class InProcessCoreApi implements CoreClient {
   #textModel: string;
   readonly #file: string | null;
   readonly #certDir: string | undefined;
-  readonly #requests = new Batcher<RequestRecord>(100, 500, (records, dropped) =>
-    this.#hub.emit('requests', { records, dropped }),
+  readonly #settingsDir: string | undefined;
+  readonly #requests = new Batcher<RequestSummary>(100, 500, (summaries, dropped) =>
+    this.#hub.emit('requests', { summaries, dropped }),
   );
   readonly #logs = new Batcher<LogLine>(200, 500, (lines) => this.#hub.emit('log', lines));
   #statusTimer: ReturnType<typeof setInterval> | null = null;
@@ -82,18 +94,20 @@ export class InProcessCoreApi implements CoreClient {
     this.#core = core;
     this.#file = opts.file;
     this.#certDir = opts.certDir;
+    this.#settingsDir = opts.settingsDir;
     this.#capture = new RequestCapture(opts.capture);
+    core.recordBodyBytes = this.#capture.limits.maxBodyBytes;
     this.#text = opts.text;
     this.#textModel = JSON.stringify(core.model);
     core.on('request', this.#onRequest);
     core.on('log', this.#onLog);
   }
 
-  #onRequest = (r: RequestRecord): void => {
+  #onRequest = (r: RequestRecord, bodies?: RecordBodies): void => {
     this.#tally.add(r);
-    this.#capture.add(r);
+    this.#capture.add(r, bodies);
     this.#dirty = true;
-    if (this.#hub.has('requests')) this.#requests.push(r);
+    if (this.#hub.has('requests')) this.#requests.push(summarize(r));
   };
 
   #onLog = (level: LogLevel, message: string): void => {
@@ -129,6 +143,7 @@ export class InProcessCoreApi implements CoreClient {
   /** Stop listening to the core and drop every subscriber (the core itself keeps running). */
   dispose(): void {
     this.#core.off('request', this.#onRequest);
+    this.#core.recordBodyBytes = 0;
     this.#core.off('log', this.#onLog);
     this.#stopStatus();
     this.#requests.clear();
@@ -190,6 +205,16 @@ export class InProcessCoreApi implements CoreClient {
   async checkConfig(text: unknown): Promise<ConfigCheck> {
     const { diagnostics } = checkConfig(checkText(text), this.#core.env, this.#file ?? undefined);
     return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics };
+  }
+
+  async planConfig(text: unknown): Promise<ConfigPlan> {
+    const { model, diagnostics } = checkConfig(
+      checkText(text),
+      this.#core.env,
+      this.#file ?? undefined,
+    );
+    const ok = !diagnostics.some((d) => d.severity === 'error');
+    return { ok, diagnostics, changes: ok ? diffModels(this.#core.model, model) : [] };
   }
 
   async applyConfig(text: unknown): Promise<AppliedConfig> {
@@ -285,6 +310,17 @@ export class InProcessCoreApi implements CoreClient {
 
   async resendRequest(id: unknown): Promise<ResendResult> {
     return resendRequest(this.#core, this.#capture.get(id));
+  }
+
+  // ---- UI settings ----------------------------------------------------------------------
+
+  async getSettings(): Promise<UiSettings> {
+    // Resolved per call, like the certificate folder, so a test can point the variable elsewhere.
+    return readUiSettings(resolveSettingsDir(this.#settingsDir));
+  }
+
+  async saveSettings(settings: unknown): Promise<UiSettings> {
+    return writeUiSettings(resolveSettingsDir(this.#settingsDir), settings);
   }
 
   #changed(what: string): void {

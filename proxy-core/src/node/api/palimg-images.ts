@@ -14,6 +14,7 @@ import { docrootOf } from '../roles/web-server/docroot.js';
 import { perlbalBogusUrl, resolvesInside, unsafePath } from '../roles/web-server/safe-path.js';
 import type { Service } from '../service/service.js';
 import { checkName } from './core-commands.js';
+import { serviceOrigin } from './palimg-origin.js';
 
 /** Bounds on the walk, so a huge or looping docroot can't stall the core. */
 const MAX_IMAGES = 1000;
@@ -35,23 +36,11 @@ function palimgServices(core: ProxyCore): Array<{ svc: Service; docroot: string 
   return out;
 }
 
-/** `http://host:port` for the service's first listener; a wildcard address becomes loopback. */
-function originOf(core: ProxyCore, service: string): string | null {
-  const l = core.listening().find((x) => x.service === service && x.protocol === 'tcp');
-  if (!l) return null;
-  const colon = l.listen.lastIndexOf(':');
-  let host = colon === -1 ? '' : l.listen.slice(0, colon).replace(/^\[|\]$/g, '');
-  if (host === '' || host === '0.0.0.0' || host === '*') host = '127.0.0.1';
-  if (host === '::') host = '::1';
-  if (host.includes(':')) host = `[${host}]`;
-  return `${l.tls ? 'https' : 'http'}://${host}:${l.port}`;
-}
-
 /** Every palimg image, sorted by service then path (symlinks are not followed). */
 export async function listPalimgImages(core: ProxyCore): Promise<PalimgImage[]> {
   const out: PalimgImage[] = [];
   for (const { svc, docroot } of palimgServices(core)) {
-    const origin = originOf(core, svc.name);
+    const origin = serviceOrigin(core, svc.name);
     const walk = async (dir: string, urlPath: string, depth: number): Promise<void> => {
       let entries: import('node:fs').Dirent[];
       try {

@@ -73,12 +73,12 @@ export class WsSession {
       this.#offs.push(
         this.#api.on(event, (payload) => {
           if (event === 'requests' && this.#ws.bufferedAmount > MAX_BUFFERED) {
-            const p = payload as { records: unknown[]; dropped: number };
-            this.#dropped += p.records.length + p.dropped;
+            const p = payload as { summaries: unknown[]; dropped: number };
+            this.#dropped += p.summaries.length + p.dropped;
             return;
           }
           if (event === 'requests' && this.#dropped > 0) {
-            const p = payload as { records: []; dropped: number };
+            const p = payload as { summaries: []; dropped: number };
             payload = { ...p, dropped: p.dropped + this.#dropped } as typeof payload;
             this.#dropped = 0;
           }

@@ -1,10 +1,12 @@
 /**
- * The request inspector's state: the summaries of the captured requests (never the full
- * records: those are fetched when a row is selected), the filter, pause, pins, the selection,
- * and an imported HAR to view instead of the live capture.
+ * The request inspector's state: the summaries of the captured requests (the core sends
+ * summaries in batches; a full record is fetched when a row is selected), the filter, pause,
+ * pins, the selection and its record, saved filters (kept by the core: getSettings), and an
+ * imported HAR to view instead of the live capture. Made once per connection (Shell.svelte),
+ * so switching views keeps all of it and loads nothing again.
  *
  * Scale: rows live in plain arrays, not deep $state, and a `version` counter tells the list
- * to re-slice; a batch of 500 records costs one filter pass over the batch, not the list.
+ * to re-slice; a batch of 500 summaries costs one filter pass over the batch, not the list.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- these Sets and Maps are bookkeeping
    nothing renders from; reactive ones would cost a signal per entry at 100,000 rows. */
@@ -29,6 +31,8 @@ import type { RequestRecord } from '../../../../proxy-core/src/common/request-re
 export const MAX_ROWS = 100_000;
 /** While paused, at most this many arrivals wait to be shown. */
 const MAX_PENDING = 20_000;
+/** Where saved filters lived before the core kept them (the desktop app's origin is stable). */
+export const LEGACY_SAVED_KEY = 'perlbal-desktop.inspector.saved-filters';
 
 function usesHeaders(e: FilterExpr): boolean {
   switch (e.kind) {
@@ -58,6 +62,13 @@ export class InspectorState {
   imported = $state<string | null>(null);
   message = $state<string | null>(null);
   known = $state<KnownValues>({});
+  /** The selected row's full record (or why it could not be had). */
+  selected = $state.raw<RequestRecord | null>(null);
+  selectedError = $state<string | null>(null);
+  /** Listener name -> `ip:port`, for copy as curl. */
+  listeners = $state.raw<ReadonlyMap<string, string>>(new Map());
+  /** Saved filters, kept by the core (getSettings / saveSettings). */
+  savedFilters = $state<string[]>([]);
 
   /** Every summary held (live or imported), oldest first. */
   #all: RequestSummary[] = [];
@@ -67,21 +78,27 @@ export class InspectorState {
   #loadedIds = new Set<number>();
   #test: (s: FilterSubject) => boolean = () => true;
   #headerFilter = false;
-  #pendingRecords: RequestRecord[] = [];
+  #pendingSummaries: RequestSummary[] = [];
+  /** Header-filter matches of arriving summaries, asked of the core in arrival order. */
+  #coreMatches: Promise<void> = Promise.resolve();
   #importedRecords = new Map<number, RequestRecord>();
   #methods = new Set<string>();
   #hosts = new Set<string>();
   readonly #client: CoreClient;
   #off: (() => void) | null = null;
   #reload = 0;
+  #started = false;
 
   constructor(client: CoreClient) {
     this.#client = client;
   }
 
-  /** Load what the core captured before the view opened, then follow new requests. */
+  /** Load what the core captured so far, then follow new requests. Runs once. */
   async start(): Promise<void> {
-    this.#off = this.#client.on('requests', (b) => this.#onBatch(b.records, b.dropped));
+    if (this.#started) return;
+    this.#started = true;
+    this.#off = this.#client.on('requests', (b) => this.#onBatch(b.summaries, b.dropped));
+    void this.#loadSettings();
     try {
       const status = await this.#client.getStatus();
       this.known = {
@@ -90,10 +107,40 @@ export class InspectorState {
         pool: status.pools.map((p) => p.name),
         node: [...new Set(status.pools.flatMap((p) => p.nodes.map((n) => n.node)))],
       };
+      this.listeners = new Map(
+        status.services.flatMap((x) => (x.listening[0] ? [[x.name, x.listening[0]]] : [])),
+      );
     } catch {
       /* autocomplete without names is still autocomplete */
     }
     await this.#loadFromCore();
+  }
+
+  /** Saved filters from the core; ones an older version kept in localStorage move there once. */
+  async #loadSettings(): Promise<void> {
+    try {
+      const settings = await this.#client.getSettings();
+      this.savedFilters = settings.savedFilters;
+      const legacy = readLegacyFilters();
+      if (legacy.length === 0) return;
+      const merged = [...new Set([...settings.savedFilters, ...legacy])].slice(0, 100);
+      await this.saveFilters(merged);
+      globalThis.localStorage?.removeItem(LEGACY_SAVED_KEY);
+    } catch (e) {
+      this.message = `Saved filters: ${(e as Error).message}`;
+    }
+  }
+
+  /** Keep `list` as the saved filters (in the core's settings file). */
+  async saveFilters(list: string[]): Promise<void> {
+    const before = this.savedFilters;
+    this.savedFilters = list;
+    try {
+      this.savedFilters = (await this.#client.saveSettings({ savedFilters: list })).savedFilters;
+    } catch (e) {
+      this.savedFilters = before;
+      this.message = `Filters not saved: ${(e as Error).message}`;
+    }
   }
 
   stop(): void {
@@ -118,28 +165,28 @@ export class InspectorState {
     }
   }
 
-  #onBatch(records: RequestRecord[], dropped: number): void {
+  #onBatch(summaries: RequestSummary[], dropped: number): void {
     this.dropped += dropped;
     if (this.imported) return;
     if (this.paused) {
-      this.#pendingRecords.push(...records);
-      if (this.#pendingRecords.length > MAX_PENDING)
-        this.#pendingRecords.splice(0, this.#pendingRecords.length - MAX_PENDING);
-      this.pending = this.#pendingRecords.length;
+      this.#pendingSummaries.push(...summaries);
+      if (this.#pendingSummaries.length > MAX_PENDING)
+        this.#pendingSummaries.splice(0, this.#pendingSummaries.length - MAX_PENDING);
+      this.pending = this.#pendingSummaries.length;
       return;
     }
-    this.#append(records);
+    this.#append(summaries);
   }
 
-  #append(records: RequestRecord[]): void {
-    for (const r of records) {
-      if (this.#loadedIds.delete(r.id)) continue;
-      const s = summarize(r);
+  #append(summaries: RequestSummary[]): void {
+    const fresh = summaries.filter((s) => !this.#loadedIds.delete(s.id));
+    for (const s of fresh) {
       this.#all.push(s);
       this.#learn(s);
-      // The full record is here now: header terms can be answered without the core.
-      if (this.#test(subjectOf(r))) this.rows.push(s);
+      if (!this.#headerFilter && this.#test(s)) this.rows.push(s);
     }
+    // Summaries carry no headers: the core, which kept them, answers header: terms.
+    if (this.#headerFilter && fresh.length > 0) this.#matchOnCore(fresh);
     if (this.#all.length > MAX_ROWS) {
       const cut = this.#all.length - MAX_ROWS;
       const oldest = this.#all[cut]!.id;
@@ -149,6 +196,34 @@ export class InspectorState {
       if (i > 0) this.rows.splice(0, i);
     }
     this.version++;
+  }
+
+  /**
+   * Which of `batch` match the (header) filter, asked of the core. The newest matches there
+   * include the batch's (requests newer than it may come first, hence the margin); calls are
+   * chained so rows stay in arrival order, and a refilter meanwhile (a new ticket) wins.
+   */
+  #matchOnCore(batch: RequestSummary[]): void {
+    const ticket = this.#reload;
+    const filter = this.filterText;
+    const ids = new Set(batch.map((s) => s.id));
+    this.#coreMatches = this.#coreMatches.then(async () => {
+      try {
+        const list = await this.#client.listRequests({
+          filter,
+          limit: Math.min(MAX_ROWS, batch.length + 2000),
+        });
+        if (ticket !== this.#reload || this.imported) return;
+        const last = this.rows.at(-1)?.id ?? -Infinity;
+        const hits = list.summaries.filter((s) => ids.has(s.id) && s.id > last);
+        if (hits.length === 0) return;
+        const byId = new Map(batch.map((s) => [s.id, s]));
+        this.rows.push(...hits.map((h) => byId.get(h.id)!));
+        this.version++;
+      } catch (e) {
+        this.message = (e as Error).message;
+      }
+    });
   }
 
   #learn(s: RequestSummary): void {
@@ -171,6 +246,7 @@ export class InspectorState {
     if (!compiled.ok) return;
     this.#test = compiled.test;
     this.#headerFilter = usesHeaders(p.expr);
+    this.#reload++;
     await this.#refilter();
   }
 
@@ -199,12 +275,33 @@ export class InspectorState {
 
   togglePause(): void {
     this.paused = !this.paused;
-    if (!this.paused && this.#pendingRecords.length > 0) {
-      const recs = this.#pendingRecords;
-      this.#pendingRecords = [];
+    if (!this.paused && this.#pendingSummaries.length > 0) {
+      const held = this.#pendingSummaries;
+      this.#pendingSummaries = [];
       this.pending = 0;
-      this.#append(recs);
+      this.#append(held);
     }
+  }
+
+  /** Select a row and fetch its full record (from the core, a pin or the imported file). */
+  async select(id: number): Promise<void> {
+    this.selectedId = id;
+    this.selectedError = null;
+    if (this.selected?.id !== id) this.selected = null;
+    try {
+      const r = await this.detail(id);
+      if (this.selectedId === id) this.selected = r;
+    } catch (e) {
+      if (this.selectedId !== id) return;
+      this.selected = null;
+      this.selectedError = (e as Error).message;
+    }
+  }
+
+  closeDetail(): void {
+    this.selectedId = null;
+    this.selected = null;
+    this.selectedError = null;
   }
 
   /** Empty the list and the core's capture; pinned requests stay. */
@@ -212,10 +309,10 @@ export class InspectorState {
     this.#all = [];
     this.rows = [];
     this.#loadedIds.clear();
-    this.#pendingRecords = [];
+    this.#pendingSummaries = [];
     this.pending = 0;
     this.dropped = 0;
-    if (!this.pinned.some((p) => p.id === this.selectedId)) this.selectedId = null;
+    if (!this.pinned.some((p) => p.id === this.selectedId)) this.closeDetail();
     this.version++;
     if (this.imported) return;
     try {
@@ -272,7 +369,7 @@ export class InspectorState {
     this.imported = name;
     this.#importedRecords = new Map(records.map((r) => [r.id, r]));
     this.#all = records.map(summarize);
-    this.selectedId = null;
+    this.closeDetail();
     void this.#refilter();
   }
 
@@ -281,7 +378,7 @@ export class InspectorState {
     this.#importedRecords = new Map();
     this.#all = [];
     this.rows = [];
-    this.selectedId = null;
+    this.closeDetail();
     this.version++;
     await this.#loadFromCore();
   }
@@ -289,5 +386,16 @@ export class InspectorState {
   async resend(id: number): Promise<string> {
     const r = await this.#client.resendRequest(id);
     return `Resent to ${r.target}: ${r.status || 'no status'}`;
+  }
+}
+
+function readLegacyFilters(): string[] {
+  try {
+    const v: unknown = JSON.parse(globalThis.localStorage?.getItem(LEGACY_SAVED_KEY) ?? '[]');
+    return Array.isArray(v)
+      ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+      : [];
+  } catch {
+    return [];
   }
 }

@@ -4,6 +4,7 @@
  * (Open…, Open Recent, Save, Save As…, Quit), Edit (the roles CodeMirror's copy and paste
  * need on macOS), View, Help (the docs).
  */
+import fs from 'node:fs';
 import path from 'node:path';
 
 /** The subset of Electron's MenuItemConstructorOptions used here. */
@@ -23,6 +24,8 @@ export interface MenuActions {
   clearRecent(): void;
   save(): void;
   saveAs(): void;
+  /** View > Reload: main asks about unsaved edits first (the standard role would not). */
+  reload(): void;
   openDocs(topic: 'desktop' | 'https' | 'config-reference'): void;
 }
 
@@ -79,7 +82,7 @@ export function buildMenuTemplate(input: MenuInput, actions: MenuActions): MenuI
   const view: MenuItemTemplate = {
     label: 'View',
     submenu: [
-      { role: 'reload' },
+      { label: 'Reload', accelerator: 'CmdOrCtrl+R', click: () => actions.reload() },
       ...(input.devTools ? [{ role: 'toggleDevTools' }] : []),
       separator,
       { role: 'resetZoom' },
@@ -111,7 +114,18 @@ export function buildMenuTemplate(input: MenuInput, actions: MenuActions): MenuI
   return [...(mac ? [appMenu] : []), file, edit, view, help];
 }
 
-/** Help > ... opens the guide from the app's docs folder (beside out/, like resources/). */
-export function docsFile(mainDir: string, topic: Parameters<MenuActions['openDocs']>[0]): string {
+/**
+ * Help > ... opens a guide from docs/. A packaged app has them in `<resources>/docs/`
+ * (electron-builder.yml's extraResources: a file inside app.asar can't be opened by another
+ * program); a development run reads the repository's docs/ beside out/.
+ */
+export function docsFile(
+  mainDir: string,
+  topic: Parameters<MenuActions['openDocs']>[0],
+  resourcesPath: string | undefined = (process as { resourcesPath?: string }).resourcesPath,
+  exists: (file: string) => boolean = fs.existsSync,
+): string {
+  const packaged = resourcesPath ? path.join(resourcesPath, 'docs', `${topic}.md`) : null;
+  if (packaged && exists(packaged)) return packaged;
   return path.join(mainDir, '..', '..', 'docs', `${topic}.md`);
 }

@@ -2,7 +2,9 @@
  * The one module that knows where the proxy core runs (house style B2). Today: in this
  * process, started on first use from the config file (PERLBAL_DESKTOP_CONFIG, else the bundled
  * resources/perlbal.conf). Moving it to a utility process later changes this file only:
- * callers hold a CoreClient, whose methods are all async and plain-data.
+ * callers hold a CoreClient, whose methods are all async and plain-data. Stopping (quit, or a
+ * switch to another file) is graceful: listeners close, requests in flight finish (Perlbal's
+ * `shutdown graceful`), and only what is still running after a bound is cut.
  */
 import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -17,7 +19,11 @@ import {
 export interface CoreHost {
   /** The API, starting the core on the first call; later calls share it. */
   api(): Promise<CoreClient>;
-  stop(): void;
+  /**
+   * Stop the core gracefully: no new connections, requests in flight finish; resolves when
+   * they have, or after the drain bound (then the rest is closed). Safe to call twice.
+   */
+  stop(): Promise<void>;
   /** The config file the core runs (or will run on the first call). */
   file(): string;
   /**
@@ -42,6 +48,36 @@ export function startupConfigFile(
 /** Closed listening sockets free their ports only once libuv has run its close callbacks. */
 const portsReleased = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
 
+/** How long requests in flight may take to finish when the app quits or switches files. */
+export const DRAIN_TIMEOUT_MS = 5000;
+
+export interface CoreHostOptions {
+  /** UI settings folder (the app's user-data folder), passed to the core API. */
+  settingsDir?: string;
+  /** Bound on the graceful drain (DRAIN_TIMEOUT_MS). */
+  drainTimeoutMs?: number;
+}
+
+/**
+ * Perlbal's `shutdown graceful`: stop listening, let the connections finish what they are
+ * doing; resolves once none is left ('stopped'), or closes the rest after `timeoutMs`.
+ */
+export function drainCore(core: ProxyCore, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      core.off('stopped', done);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      core.close();
+      done();
+    }, timeoutMs);
+    core.once('stopped', done);
+    core.shutdownGracefully();
+  });
+}
+
 /**
  * The config to run: the environment's choice; in a packaged app the bundled laptop config that
  * electron-builder's extraResources put in `<resources>/defaults/` (with its docroot); in a
@@ -60,13 +96,20 @@ export function defaultConfigFile(
   return path.resolve(mainDir, '..', '..', 'resources', 'perlbal.conf');
 }
 
-export function createCoreHost(initialFile: string): CoreHost {
+export function createCoreHost(initialFile: string, options: CoreHostOptions = {}): CoreHost {
   let configFile = path.resolve(initialFile);
   let started: Promise<{ core: ProxyCore; api: InProcessCoreApi }> | null = null;
+  let stopping: Promise<void> | null = null;
+  const drainMs = options.drainTimeoutMs ?? DRAIN_TIMEOUT_MS;
   const start = async () => {
     const text = await readFile(configFile, 'utf8');
     const core = await ProxyCore.start(text, { file: configFile, cwd: path.dirname(configFile) });
-    return { core, api: createInProcessApi(core, { text, file: configFile }) };
+    const api = createInProcessApi(core, {
+      text,
+      file: configFile,
+      ...(options.settingsDir ? { settingsDir: options.settingsDir } : {}),
+    });
+    return { core, api };
   };
   const close = async (): Promise<void> => {
     const running = started;
@@ -74,7 +117,7 @@ export function createCoreHost(initialFile: string): CoreHost {
     const run = await running?.catch(() => null);
     if (!run) return;
     run.api.dispose();
-    run.core.close();
+    await drainCore(run.core, drainMs);
     await portsReleased();
   };
   return {
@@ -102,13 +145,9 @@ export function createCoreHost(initialFile: string): CoreHost {
       ).api;
     },
     stop() {
-      void started?.then(
-        ({ core, api }) => {
-          api.dispose();
-          core.close();
-        },
-        () => undefined,
-      );
+      // A second quit while the first drains waits for the same drain.
+      stopping ??= close().finally(() => (stopping = null));
+      return stopping;
     },
   };
 }

@@ -7,6 +7,10 @@ export const DESKTOP_OPEN_CHANNEL = 'desktop:open-config';
 export const DESKTOP_SAVE_AS_CHANNEL = 'desktop:save-config-as';
 /** Main to window: a File menu command the editor carries out (`save`, `save-as`). */
 export const DESKTOP_MENU_CHANNEL = 'desktop:menu';
+/** Main to window: "are there unsaved changes?" with a number the answer repeats. */
+export const DESKTOP_UNSAVED_QUERY_CHANNEL = 'desktop:query-unsaved';
+/** Window to main (invoke, trusted senders only): `(id, dirty)`. */
+export const DESKTOP_UNSAVED_ANSWER_CHANNEL = 'desktop:unsaved-answer';
 
 export const MENU_COMMANDS = ['save', 'save-as'] as const;
 export type MenuCommand = (typeof MENU_COMMANDS)[number];

@@ -24,6 +24,11 @@ export interface DesktopFilesDeps {
   dialogs: FileDialogs;
   /** After the core runs another file: main rebuilds the menu and reloads the window. */
   onSwitched(file: string): void;
+  /**
+   * Before Open and Open Recent replace the window's text: true when nothing would be lost or
+   * the user agreed to lose it (main asks the window, then the user). Absent: always true.
+   */
+  mayDiscard?(): Promise<boolean>;
 }
 
 /** Same as saveConfig in the core: beside the file, then one rename. */
@@ -46,8 +51,9 @@ export class DesktopFiles {
     this.#deps = deps;
   }
 
-  /** File > Open… and the editor's Open: a dialog, then run the file. */
+  /** File > Open… and the editor's Open: unsaved edits first, a dialog, then run the file. */
   async open(): Promise<OpenedFile | null> {
+    if (!(await this.#mayDiscard())) return null;
     const file = await this.#deps.dialogs.chooseOpen(this.#deps.host.file());
     return file === null ? null : this.openFile(file);
   }
@@ -55,7 +61,12 @@ export class DesktopFiles {
   /** Open Recent: only files the settings list (the page can't name one). */
   async openRecent(file: string): Promise<OpenedFile | null> {
     if (!this.#deps.settings.get().recent.includes(file)) return null;
+    if (!(await this.#mayDiscard())) return null;
     return this.openFile(file);
+  }
+
+  #mayDiscard(): Promise<boolean> {
+    return this.#deps.mayDiscard ? this.#deps.mayDiscard() : Promise.resolve(true);
   }
 
   async openFile(file: string): Promise<OpenedFile> {

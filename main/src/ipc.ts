@@ -7,14 +7,21 @@
  *   core events go back on `core:event`, one message per batch;
  * - `desktop:open-config` and `desktop:save-config-as` (handleTrusted) take no path from the
  *   page: main's native dialogs choose the file (desktop-files.ts);
+ * - `desktop:unsaved-answer` (handleTrusted) only resolves a question main asked (an id and a
+ *   boolean; anything else is ignored, unsaved-guard.ts);
  * - no other module calls ipcMain, so this file lists every channel that exists.
  */
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import type { MainCoreBridge } from './core-bridge.js';
 import { CORE_CALL_CHANNEL } from './core-channels.js';
-import { DESKTOP_OPEN_CHANNEL, DESKTOP_SAVE_AS_CHANNEL } from './desktop-channels.js';
+import {
+  DESKTOP_OPEN_CHANNEL,
+  DESKTOP_SAVE_AS_CHANNEL,
+  DESKTOP_UNSAVED_ANSWER_CHANNEL,
+} from './desktop-channels.js';
 import type { DesktopFiles } from './desktop-files.js';
 import { isTrustedSender } from './sender-check.js';
+import type { UnsavedQuery } from './unsaved-guard.js';
 
 export type TrustedHandler = (...args: unknown[]) => unknown;
 
@@ -45,4 +52,11 @@ export function registerCoreBridge(bridge: MainCoreBridge): void {
 export function registerDesktopFiles(files: DesktopFiles, appOrigin: string): void {
   handleTrusted(DESKTOP_OPEN_CHANNEL, appOrigin, () => files.open());
   handleTrusted(DESKTOP_SAVE_AS_CHANNEL, appOrigin, (text) => files.saveAs(text));
+}
+
+/** The window's answers to "any unsaved changes?" (the question is sent by main.ts). */
+export function registerUnsavedAnswers(query: UnsavedQuery, appOrigin: string): void {
+  handleTrusted(DESKTOP_UNSAVED_ANSWER_CHANNEL, appOrigin, (id, dirty) => {
+    query.answer(id, dirty);
+  });
 }

@@ -9,7 +9,9 @@
  *   no <webview>, and every permission request is denied (navigation-guard.ts).
  * Also: native menus (app-menu.ts), Open / Save As / Open Recent through native dialogs
  * (desktop-files.ts), and settings in the user-data folder (settings-store.ts): the last
- * config runs again at the next start.
+ * config runs again at the next start. Unsaved config edits are never dropped silently:
+ * closing the window, quitting, View > Reload and Open / Open Recent ask the page first and
+ * then the user (unsaved-guard.ts); a quit drains the proxy gracefully before it exits.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,20 +32,65 @@ import { serveAsset } from './app-protocol.js';
 import { resolveBuildPaths } from './build-paths.js';
 import { MainCoreBridge } from './core-bridge.js';
 import { createCoreHost, startupConfigFile } from './core-host.js';
-import { DESKTOP_MENU_CHANNEL, type MenuCommand } from './desktop-channels.js';
+import {
+  DESKTOP_MENU_CHANNEL,
+  DESKTOP_UNSAVED_QUERY_CHANNEL,
+  type MenuCommand,
+} from './desktop-channels.js';
 import { DesktopFiles } from './desktop-files.js';
-import { registerCoreBridge, registerDesktopFiles } from './ipc.js';
+import { registerCoreBridge, registerDesktopFiles, registerUnsavedAnswers } from './ipc.js';
 import { decideNavigation, decidePermission, decideWindowOpen } from './navigation-guard.js';
 import { SettingsStore } from './settings-store.js';
+import { createMayDiscard, QuitFlow, UnsavedQuery, type DiscardAction } from './unsaved-guard.js';
 import { createMainWindowOptions } from './window-options.js';
 
 const mainDir = path.dirname(fileURLToPath(import.meta.url));
 const paths = resolveBuildPaths(mainDir);
 const settings = new SettingsStore(app.getPath('userData'));
-// The core starts when the window first asks for it (core-host.ts owns where it runs).
-const coreHost = createCoreHost(startupConfigFile(mainDir, settings.get().lastConfig));
+// The core starts when the window first asks for it (core-host.ts owns where it runs). The
+// UI's own settings (saved filters) go in the user-data folder too, beside settings.json.
+const coreHost = createCoreHost(startupConfigFile(mainDir, settings.get().lastConfig), {
+  settingsDir: app.getPath('userData'),
+});
 const bridge = new MainCoreBridge(() => coreHost.api(), APP_ORIGIN);
 let mainWindow: BrowserWindow | null = null;
+
+const unsaved = new UnsavedQuery((id) => {
+  const contents = mainWindow?.webContents;
+  if (!contents || contents.isDestroyed?.()) return false;
+  contents.send(DESKTOP_UNSAVED_QUERY_CHANNEL, id);
+  return true;
+});
+
+const DISCARD_VERB: Record<DiscardAction, string> = {
+  close: 'Close',
+  quit: 'Quit',
+  open: 'Open another config',
+  reload: 'Reload',
+};
+
+async function confirmDiscard(action: DiscardAction): Promise<boolean> {
+  const verb = DISCARD_VERB[action];
+  const options = {
+    type: 'warning' as const,
+    buttons: [`${verb} without saving`, 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+    message: 'The config has unsaved changes.',
+    detail: `${verb} and they are lost. Cancel, then File > Save, to keep them.`,
+  };
+  const r = mainWindow
+    ? await dialog.showMessageBox(mainWindow, options)
+    : await dialog.showMessageBox(options);
+  return r.response === 0;
+}
+
+const mayDiscard = createMayDiscard(unsaved, confirmDiscard);
+const quitFlow = new QuitFlow({
+  mayDiscard,
+  stopCore: () => coreHost.stop(),
+  quit: () => app.quit(),
+});
 
 const CONFIG_FILTERS = [
   { name: 'Perlbal config', extensions: ['conf'] },
@@ -79,6 +126,7 @@ const files = new DesktopFiles({
     setMenu();
     mainWindow?.webContents.reload();
   },
+  mayDiscard: () => mayDiscard('open'),
 });
 
 function reportFailure(title: string): (e: unknown) => void {
@@ -100,6 +148,10 @@ const menuActions: MenuActions = {
   // The text to save is the editor's, in the page: the menu asks the page to save it.
   save: () => sendMenuCommand('save'),
   saveAs: () => sendMenuCommand('save-as'),
+  reload: () =>
+    void mayDiscard('reload').then((ok) => {
+      if (ok) mainWindow?.webContents.reload();
+    }),
   // openPath answers with an error text (a missing guide), never rejects.
   openDocs: (topic) =>
     void shell.openPath(docsFile(mainDir, topic)).then((err) => {
@@ -151,6 +203,10 @@ function serveRenderer(): void {
 function createMainWindow(): BrowserWindow {
   const win = new BrowserWindow(createMainWindowOptions(paths.preload));
   win.once('ready-to-show', () => win.show());
+  win.on(
+    'close',
+    quitFlow.windowCloseHandler(() => win.close()),
+  );
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
@@ -171,6 +227,7 @@ function onReady(): void {
   serveRenderer();
   registerCoreBridge(bridge);
   registerDesktopFiles(files, APP_ORIGIN);
+  registerUnsavedAnswers(unsaved, APP_ORIGIN);
   setMenu();
   mainWindow = createMainWindow();
 }
@@ -183,7 +240,8 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', focusMainWindow);
-  app.on('will-quit', () => coreHost.stop());
+  // Held until edits are dealt with and the proxy has drained (QuitFlow), then quits for real.
+  app.on('before-quit', (event) => quitFlow.onBeforeQuit(event));
   app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
   app.on('window-all-closed', () => {
     // macOS apps stay alive without windows until the user quits from the menu.

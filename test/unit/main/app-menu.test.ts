@@ -2,6 +2,9 @@
  * The native menu template (main/src/app-menu.ts), read as data: File's items and shortcuts,
  * Open Recent from the settings, the macOS app menu, and each click reaching its action.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import {
   buildMenuTemplate,
@@ -17,9 +20,12 @@ function actions(): MenuActions {
     clearRecent: vi.fn(),
     save: vi.fn(),
     saveAs: vi.fn(),
+    reload: vi.fn(),
     openDocs: vi.fn(),
   };
 }
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const menu = (items: MenuItemTemplate[], label: string): MenuItemTemplate[] =>
   items.find((i) => i.label === label || i.role === label)!.submenu!;
@@ -91,7 +97,45 @@ describe('menu template', () => {
     expect(labels(menu(t, 'View'))).toContain('toggleDevTools');
   });
 
-  it('finds the guides in the docs folder beside out/', () => {
-    expect(docsFile('/app/out/main', 'desktop')).toBe('/app/docs/desktop.md');
+  it('reloads through its own action (which asks about unsaved edits), not the bare role', () => {
+    const a = actions();
+    const view = menu(buildMenuTemplate(input, a), 'View');
+    expect(labels(view)).not.toContain('reload');
+    const reload = view.find((i) => i.label === 'Reload')!;
+    expect(reload.accelerator).toBe('CmdOrCtrl+R');
+    reload.click!();
+    expect(a.reload).toHaveBeenCalled();
+  });
+
+  it('finds the guides in the docs folder beside out/ in a development run', () => {
+    expect(docsFile('/app/out/main', 'desktop', undefined)).toBe(
+      path.resolve('/app/docs/desktop.md'),
+    );
+    // resources without docs/ (an old package): still the development path.
+    expect(docsFile('/app/out/main', 'https', '/opt/app/resources', () => false)).toBe(
+      path.resolve('/app/docs/https.md'),
+    );
+  });
+
+  it('finds the guides in <resources>/docs of a packaged app (outside app.asar)', () => {
+    const resources = '/opt/Perlbal Desktop/resources';
+    const seen: string[] = [];
+    const file = docsFile(
+      path.join(resources, 'app.asar', 'out', 'main'),
+      'config-reference',
+      resources,
+      (f) => (seen.push(f), true),
+    );
+    expect(file).toBe(path.join(resources, 'docs', 'config-reference.md'));
+    expect(seen).toEqual([file]);
+  });
+
+  it('ships every guide Help opens: docs/ is an extraResource, and the files exist', () => {
+    const yml = fs.readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8');
+    expect(yml).toMatch(/- from: docs\n\s+to: docs\n\s+filter:\n\s+- '\*\.md'/);
+    for (const topic of ['desktop', 'https', 'config-reference'] as const)
+      expect(fs.existsSync(docsFile(path.join(ROOT, 'out', 'main'), topic, undefined)), topic).toBe(
+        true,
+      );
   });
 });

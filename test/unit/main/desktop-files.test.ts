@@ -27,7 +27,7 @@ beforeEach(() => {
   failOn = null;
   host = {
     api: () => Promise.resolve({} as CoreClient),
-    stop: () => undefined,
+    stop: () => Promise.resolve(),
     file: () => running,
     switchTo(file) {
       if (file === failOn) return Promise.reject(new Error('port in use'));
@@ -66,6 +66,32 @@ describe('desktop files', () => {
     expect(await files.saveAs('text')).toBeNull();
     expect(switched).toEqual([]);
     expect(settings.get().recent).toEqual([]);
+  });
+
+  it('asks about unsaved edits before Open and Open Recent, and stays put when told no', async () => {
+    const other = path.join(dir, 'other.conf');
+    fs.writeFileSync(other, '# other\n');
+    settings.remember(other);
+    dialogs.chooseOpen.mockResolvedValue(other);
+    const mayDiscard = vi.fn(() => Promise.resolve(false));
+    const guarded = new DesktopFiles({
+      host,
+      settings,
+      dialogs: dialogs as unknown as FileDialogs,
+      onSwitched: (f) => switched.push(f),
+      mayDiscard,
+    });
+    expect(await guarded.open()).toBeNull();
+    expect(await guarded.openRecent(other)).toBeNull();
+    expect(mayDiscard).toHaveBeenCalledTimes(2);
+    // Asked before the dialog: a "no" shows no dialog at all.
+    expect(dialogs.chooseOpen).not.toHaveBeenCalled();
+    expect(running).toBe(path.join(dir, 'first.conf'));
+    expect(switched).toEqual([]);
+
+    mayDiscard.mockResolvedValue(true);
+    expect(await guarded.openRecent(other)).toEqual({ fileName: other, text: '# other\n' });
+    expect(running).toBe(other);
   });
 
   it('opens only files on the recent list', async () => {

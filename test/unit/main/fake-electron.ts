@@ -60,6 +60,7 @@ export function createFakeElectron() {
     readonly focus = vi.fn();
     readonly restore = vi.fn();
     readonly isMinimized = vi.fn(() => false);
+    readonly close = vi.fn();
     readonly webContents = Object.assign(new FakeWebContents(), {
       send: vi.fn(),
       reload: vi.fn(),
@@ -85,6 +86,7 @@ export function createFakeElectron() {
     showOpenDialog: vi.fn(() => Promise.resolve({ canceled: true, filePaths: [] as string[] })),
     showSaveDialog: vi.fn(() => Promise.resolve({ canceled: true, filePath: undefined })),
     showErrorBox: vi.fn(),
+    showMessageBox: vi.fn((..._args: unknown[]) => Promise.resolve({ response: 1 })),
   };
   const shell = { openPath: vi.fn(() => Promise.resolve('')) };
   return {

@@ -137,4 +137,53 @@ describe('main process', () => {
     expect(error).toHaveBeenCalled();
     error.mockRestore();
   });
+
+  /** Answer main's unsaved-changes question as the page would (through the trusted channel). */
+  function answerUnsaved(dirty: boolean): void {
+    const win = onlyWindow();
+    const [, id] = win.webContents.send.mock.calls.findLast(
+      (c) => c[0] === 'desktop:query-unsaved',
+    ) as unknown as [string, number];
+    const handler = electron.ipcMain.handle.mock.calls.find(
+      (c) => (c as unknown[])[0] === 'desktop:unsaved-answer',
+    )![1] as (event: unknown, ...args: unknown[]) => unknown;
+    handler({ senderFrame: { url: `${APP_ORIGIN}/index.html` } }, id, dirty);
+  }
+
+  it('holds a quit until the proxy has stopped, then quits', async () => {
+    await startMain();
+    const first = { preventDefault: vi.fn() };
+    electron.app.emit('before-quit', first);
+    expect(first.preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() =>
+      expect(onlyWindow().webContents.send).toHaveBeenCalledWith('desktop:query-unsaved', 1),
+    );
+    answerUnsaved(false);
+    await vi.waitFor(() => expect(electron.app.quit).toHaveBeenCalled());
+    expect(electron.dialog.showMessageBox).not.toHaveBeenCalled();
+    const second = { preventDefault: vi.fn() };
+    electron.app.emit('before-quit', second);
+    expect(second.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('asks before closing a window with unsaved edits, and keeps it open on Cancel', async () => {
+    await startMain();
+    const win = onlyWindow();
+    const close = { preventDefault: vi.fn() };
+    win.emit('close', close);
+    expect(close.preventDefault).toHaveBeenCalled();
+    await vi.waitFor(() => expect(win.webContents.send).toHaveBeenCalled());
+    answerUnsaved(true);
+    await vi.waitFor(() => expect(electron.dialog.showMessageBox).toHaveBeenCalled());
+    const options = electron.dialog.showMessageBox.mock.calls[0]!.at(-1) as { buttons: string[] };
+    expect(options.buttons).toEqual(['Close without saving', 'Cancel']);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(win.close).not.toHaveBeenCalled();
+
+    electron.dialog.showMessageBox.mockResolvedValueOnce({ response: 0 });
+    win.emit('close', { preventDefault: vi.fn() });
+    await vi.waitFor(() => expect(win.webContents.send.mock.calls.length).toBe(2));
+    answerUnsaved(true);
+    await vi.waitFor(() => expect(win.close).toHaveBeenCalled());
+  });
 });

@@ -42,4 +42,30 @@ describe('preload files bridge', () => {
     ipc.emit('desktop:menu', 'save');
     expect(seen).toEqual(['save', 'save-as']);
   });
+
+  it("answers main's unsaved-changes question with the page's answer, on the fixed channel", async () => {
+    const ipc = fakeIpc();
+    const files = createPreloadFilesBridge(ipc);
+    // Nobody registered yet: nothing is unsaved.
+    ipc.emit('desktop:query-unsaved', 1);
+    let dirty = true;
+    const off = files.onUnsavedQuery(() => dirty);
+    ipc.emit('desktop:query-unsaved', 2);
+    dirty = false;
+    ipc.emit('desktop:query-unsaved', 3);
+    // A throwing answer counts as no; a malformed question gets no answer.
+    files.onUnsavedQuery(() => {
+      throw new Error('boom');
+    });
+    ipc.emit('desktop:query-unsaved', 4);
+    ipc.emit('desktop:query-unsaved', 'x');
+    off();
+    expect(ipc.invoke.mock.calls).toEqual([
+      ['desktop:unsaved-answer', 1, false],
+      ['desktop:unsaved-answer', 2, true],
+      ['desktop:unsaved-answer', 3, false],
+      ['desktop:unsaved-answer', 4, false],
+    ]);
+    expect(() => files.onUnsavedQuery('x' as unknown as () => boolean)).toThrow(TypeError);
+  });
 });

@@ -32,15 +32,16 @@ describe('preload', () => {
     expect(Object.keys(core).sort()).toEqual(['call', 'on']);
     expect(Object.isFrozen(core)).toBe(true);
     const files = (bridge as { files: object }).files;
-    expect(Object.keys(files).sort()).toEqual(['onMenu', 'open', 'saveAs']);
+    expect(Object.keys(files).sort()).toEqual(['onMenu', 'onUnsavedQuery', 'open', 'saveAs']);
     expect(Object.isFrozen(files)).toBe(true);
   });
 
-  it('listens on core:event and desktop:menu only, and invokes nothing at load', async () => {
+  it('listens on core:event, desktop:menu and desktop:query-unsaved only, and invokes nothing at load', async () => {
     await import('../../../main/src/preload.js');
     expect(electron.ipcRenderer.on.mock.calls.map((c) => (c as unknown[])[0])).toEqual([
       'core:event',
       'desktop:menu',
+      'desktop:query-unsaved',
     ]);
     expect(electron.ipcRenderer.invoke).not.toHaveBeenCalled();
   });

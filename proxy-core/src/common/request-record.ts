@@ -44,6 +44,23 @@ export interface RequestTimings {
   totalMs: number;
 }
 
+/**
+ * A body the request inspector captured: the first bytes (the capture's per-body cap) of what
+ * the client sent, or got after the response head. Only in getRequestDetail answers.
+ */
+export interface CapturedBody {
+  /** The bytes, base64, after undoing what `decoded` lists. */
+  base64: string;
+  /** Body bytes on the wire in all (more than were kept when `truncated`). */
+  size: number;
+  /** Only the first bytes were kept (the cap), so the body shown is cut short. */
+  truncated: boolean;
+  /** Codings undone for viewing, in order: 'chunked' (a relayed chunked response), 'gzip', 'deflate', 'br'. */
+  decoded?: string[];
+  /** Why a content coding could not be undone; the bytes are then as far as decoding got. */
+  decodeError?: string;
+}
+
 export interface RequestRecord {
   id: number;
   startedAt: number;
@@ -87,4 +104,10 @@ export interface RequestRecord {
   error?: { code: string; message: string; syscallCode?: string };
   /** Short labels for filtering: `backend-error:ECONNREFUSED`, `reproxied`, `keep-alive`. */
   tags: string[];
+  /** The request body the client sent, when the inspector captures bodies (detail only). */
+  requestBody?: CapturedBody;
+  /** The response body the client got (after its head), likewise. */
+  responseBody?: CapturedBody;
+  /** Bodies were captured, then dropped to keep the capture within its byte limit. */
+  bodiesDropped?: boolean;
 }

@@ -106,6 +106,20 @@ export function describeInspectorContract(get_: () => { api: CoreClient; fx: Api
       expect(text(d.requestBody?.base64)).toBe('{"a":1}');
       expect(JSON.parse(text(d.responseBody?.base64))).toEqual({ ok: true, got: '{"a":1}' });
       expect(d.responseBody).toEqual(expect.objectContaining({ truncated: false }));
+
+      // The whole body was kept, so the request can be resent with it.
+      fx.backend.handle((req) =>
+        req.uri === '/with-body' ? { status: 200, body: req.body.toString() } : undefined,
+      );
+      try {
+        expect((await api.resendRequest(d.id)).status).toBe(200);
+        const again = await listUntil(api, 'path:/with-body', (x) => x.summaries.length === 2);
+        const d2 = await api.getRequestDetail(again.summaries[1]!.id);
+        expect(text(d2.requestBody?.base64)).toBe('{"a":1}');
+        expect(text(d2.responseBody?.base64)).toBe('{"a":1}');
+      } finally {
+        fx.backend.handle(null);
+      }
     });
 
     it('resends a captured request through the proxy, and clears the capture', async () => {

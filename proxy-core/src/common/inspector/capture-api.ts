@@ -7,8 +7,13 @@ import type { RequestSummary } from './request-summary.js';
 export interface CaptureLimits {
   /** Records kept (default 100,000). */
   maxRecords: number;
-  /** Estimated bytes of headers kept (default 256 MiB). */
+  /**
+   * Estimated memory of everything kept, records and bodies (default 256 MiB). Over it,
+   * the oldest records' bodies go first, then the oldest records.
+   */
   maxBytes: number;
+  /** Bytes kept of each request and response body (default 64 KiB; 0: no bodies). */
+  maxBodyBytes: number;
 }
 
 export interface RequestListQuery {
@@ -26,6 +31,8 @@ export interface RequestList {
   /** Records in the capture now, and records dropped from it since the last clear. */
   captured: number;
   evicted: number;
+  /** Estimated memory the capture holds now (records, interned headers, bodies). */
+  bytes: number;
   limits: CaptureLimits;
 }
 

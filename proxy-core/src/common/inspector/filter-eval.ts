@@ -21,33 +21,41 @@ export function subjectOf(r: RequestRecord): FilterSubject {
   return { ...summarize(r), headers };
 }
 
-export function evaluateFilter(e: FilterExpr, s: FilterSubject): boolean {
+/**
+ * Answers `header:` terms for a subject without header lists: the core's capture keeps
+ * headers interned, not as lists, and tests the term's spec (`name` or `name=value`) itself,
+ * with headerSpec's rules.
+ */
+export type HeaderResolver = (spec: string, s: FilterSubject) => boolean;
+
+export function evaluateFilter(e: FilterExpr, s: FilterSubject, header?: HeaderResolver): boolean {
   switch (e.kind) {
     case 'all':
       return true;
     case 'and':
-      return evaluateFilter(e.left, s) && evaluateFilter(e.right, s);
+      return evaluateFilter(e.left, s, header) && evaluateFilter(e.right, s, header);
     case 'or':
-      return evaluateFilter(e.left, s) || evaluateFilter(e.right, s);
+      return evaluateFilter(e.left, s, header) || evaluateFilter(e.right, s, header);
     case 'not':
-      return !evaluateFilter(e.expr, s);
+      return !evaluateFilter(e.expr, s, header);
     case 'text':
       return contains(s.host, e.value) || contains(s.uri, e.value);
     case 'term':
-      return term(e.field, e.op, e.value, s);
+      return term(e.field, e.op, e.value, s, header);
   }
 }
 
 /** A predicate from filter text; null (and the error) when the text does not parse. */
 export function compileFilter(
   text: string,
+  header?: HeaderResolver,
 ):
   | { ok: true; test: (s: FilterSubject) => boolean }
   | { ok: false; message: string; offset: number } {
   const p = parseFilter(text);
   if (!p.ok) return { ok: false, ...p.error };
   const expr = p.expr;
-  return { ok: true, test: (s) => evaluateFilter(expr, s) };
+  return { ok: true, test: (s) => evaluateFilter(expr, s, header) };
 }
 
 function term(
@@ -55,6 +63,7 @@ function term(
   op: CompareOp | null,
   value: string,
   s: FilterSubject,
+  header: HeaderResolver | undefined,
 ): boolean {
   switch (field) {
     case 'status':
@@ -100,7 +109,7 @@ function term(
       return equalOp(op, hit);
     }
     case 'header':
-      return equalOp(op, headerMatch(s.headers, value));
+      return equalOp(op, header ? header(value, s) : headerMatch(s.headers, value));
   }
 }
 
@@ -158,16 +167,26 @@ function globToRegExp(glob: string): RegExp {
   return re;
 }
 
-/** `name` (present anywhere) or `name=value` (value contains, or glob). */
-function headerMatch(lists: HeaderList[] | undefined, spec: string): boolean {
-  if (!lists) return false;
+/**
+ * A `header:` term's spec: `name` (present anywhere) or `name=value` (value contains, or
+ * glob). `name` is lower-cased (header names are case-insensitive); `value` is null for a
+ * name alone.
+ */
+export function headerSpec(spec: string): { name: string; value: ((v: string) => boolean) | null } {
   const eq = spec.indexOf('=');
   const name = (eq < 0 ? spec : spec.slice(0, eq)).toLowerCase();
-  const value = eq < 0 ? null : spec.slice(eq + 1);
+  if (eq < 0) return { name, value: null };
+  const pattern = spec.slice(eq + 1);
+  return { name, value: (v) => textMatch(v, pattern, ':') };
+}
+
+function headerMatch(lists: HeaderList[] | undefined, spec: string): boolean {
+  if (!lists) return false;
+  const { name, value } = headerSpec(spec);
   for (const list of lists)
     for (const [n, v] of list) {
       if (n.toLowerCase() !== name) continue;
-      if (value === null || textMatch(v, value, ':')) return true;
+      if (value === null || value(v)) return true;
     }
   return false;
 }

@@ -309,7 +309,7 @@ export class InProcessCoreApi implements CoreClient {
   }
 
   async resendRequest(id: unknown): Promise<ResendResult> {
-    return resendRequest(this.#core, this.#capture.get(id));
+    return resendRequest(this.#core, this.#capture.get(id), this.#capture.requestBytes(id));
   }
 
   // ---- UI settings ----------------------------------------------------------------------

@@ -1,8 +1,9 @@
 /**
  * Sends a captured request again, through the proxy: to the listener that accepted it the
  * first time, with the same method, URI and headers in their order, so it is routed exactly
- * as a client's would be and shows up in the inspector as a new request. Request bodies are
- * not captured, so a request that had one is refused rather than resent without it.
+ * as a client's would be and shows up in the inspector as a new request. A request body goes
+ * too when the capture kept all of it (with a Content-Length, however it came); a request
+ * whose body was cut by the cap, or not captured, is refused rather than resent without it.
  */
 import net from 'node:net';
 import { PerlbalError } from '../../common/errors.js';
@@ -13,8 +14,15 @@ import type { ProxyCore } from '../core.js';
 const RESEND_TIMEOUT_MS = 30_000;
 /** Headers that describe the old connection, not the request. */
 const DROP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade']);
+/** Framing of the old body: the resent one is framed by its own Content-Length. */
+const DROP_WITH_BODY = new Set(['content-length', 'transfer-encoding', 'expect']);
 
-export function resendRequest(core: ProxyCore, r: RequestRecord): Promise<ResendResult> {
+/** `body`: the request body as the client sent it (de-chunked), when the capture kept all of it. */
+export function resendRequest(
+  core: ProxyCore,
+  r: RequestRecord,
+  body: Buffer | null = null,
+): Promise<ResendResult> {
   const l = core.listening().find((x) => x.service === r.listener && x.protocol === 'tcp');
   if (!l)
     throw new PerlbalError(
@@ -26,10 +34,13 @@ export function resendRequest(core: ProxyCore, r: RequestRecord): Promise<Resend
       'PB_ERR_API_INVALID_ARGUMENT',
       `Resending over TLS is not supported yet (service '${r.listener}')`,
     );
-  if (r.bytesIn > 0)
+  const withBody = r.bytesIn > 0;
+  if (withBody && body?.length !== r.bytesIn)
     throw new PerlbalError(
       'PB_ERR_API_INVALID_ARGUMENT',
-      `Request ${r.id} had a ${r.bytesIn}-byte body, which is not captured: it cannot be resent faithfully`,
+      body
+        ? `Request ${r.id} had a ${r.bytesIn}-byte body, of which the capture kept only the first ${body.length} bytes: it cannot be resent faithfully`
+        : `Request ${r.id} had a ${r.bytesIn}-byte body, which was not captured: it cannot be resent faithfully`,
     );
   if (!/^[A-Z]+$/.test(r.method) || /[\s]/.test(r.uri) || r.uri === '')
     throw new PerlbalError(
@@ -40,7 +51,11 @@ export function resendRequest(core: ProxyCore, r: RequestRecord): Promise<Resend
   const host = l.listen.slice(0, l.listen.lastIndexOf(':')).replace(/^\[|\]$/g, '');
   const ip = host === '0.0.0.0' || host === '' ? '127.0.0.1' : host === '::' ? '::1' : host;
   let head = `${r.method} ${r.uri} HTTP/1.1\r\n`;
-  for (const [k, v] of r.requestHeaders) if (!DROP.has(k.toLowerCase())) head += `${k}: ${v}\r\n`;
+  for (const [k, v] of r.requestHeaders) {
+    const name = k.toLowerCase();
+    if (!DROP.has(name) && !(withBody && DROP_WITH_BODY.has(name))) head += `${k}: ${v}\r\n`;
+  }
+  if (withBody) head += `Content-Length: ${r.bytesIn}\r\n`;
   head += 'Connection: close\r\n\r\n';
   const target = ip.includes(':') ? `[${ip}]:${l.port}` : `${ip}:${l.port}`;
   return new Promise((resolve, reject) => {
@@ -55,7 +70,7 @@ export function resendRequest(core: ProxyCore, r: RequestRecord): Promise<Resend
       resolve({ status: m ? Number(m[1]) : 0, target });
     };
     sock.setTimeout(RESEND_TIMEOUT_MS, finish);
-    sock.on('connect', () => sock.write(head));
+    sock.on('connect', () => sock.write(withBody && body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head));
     // Only the status line matters; the rest is read and dropped until the proxy closes.
     sock.on('data', (d: Buffer) => {
       if (first.length < 64) first += d.toString('latin1', 0, Math.min(d.length, 64));

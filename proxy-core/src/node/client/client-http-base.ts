@@ -19,6 +19,7 @@ import type { CoreContext } from '../core-context.js';
 import { nowSeconds } from '../util/clock.js';
 import { RequestTrace } from '../record/request-trace.js';
 import { isTrusted, observedIp } from '../proxy/trust.js';
+import { BodyTap } from '../record/body-tap.js';
 import type { RouteStep } from '../../common/request-record.js';
 
 /** Perlbal's READ_AHEAD_SIZE: stop reading a body nobody consumes past this. */
@@ -40,6 +41,8 @@ interface PendingRequest {
   complete: boolean;
   sink: BodySink | null;
   discard: boolean;
+  /** The body's first bytes, while the inspector captures bodies. */
+  tap: BodyTap | null;
 }
 
 export class ClientHTTPBase implements TrackedSocket {
@@ -209,6 +212,7 @@ export class ClientHTTPBase implements TrackedSocket {
       complete: false,
       sink: null,
       discard: false,
+      tap: head.contentLength !== 0 && this.core.recordBodyBytes > 0 ? new BodyTap(this.core.recordBodyBytes) : null,
     };
     this.#parsing = p;
     this.#queue.push(p);
@@ -219,6 +223,7 @@ export class ClientHTTPBase implements TrackedSocket {
     const p = this.#parsing;
     if (!p) return;
     p.received += chunk.length;
+    if (p.tap !== null) p.tap.add(chunk);
     if (p.discard) return;
     if (p.sink) {
       if (!p.sink.data(chunk)) {
@@ -254,7 +259,7 @@ export class ClientHTTPBase implements TrackedSocket {
     this.resHeaders = null;
     this.requests++;
     this.core.noteRequest();
-    this.trace = this.core.recording ? new RequestTrace(this.socket.bytesWritten) : null;
+    this.trace = this.core.recording ? new RequestTrace(this.socket.bytesWritten, this.core.recordBodyBytes) : null;
     this.#updateReading();
     this.#checkReqHeaders();
     // The record shows the head as the client sent it, before anything edits it in place.
@@ -380,6 +385,8 @@ export class ClientHTTPBase implements TrackedSocket {
   write(data: Buffer | string): boolean {
     if (this.#closed) return false;
     this.aliveTime = nowSeconds();
+    const tap = this.trace?.responseTap;
+    if (tap) tap.write(data);
     const ok = this.socket.write(data);
     // Bytes the kernel did not take (not bytes held back by cork): their drain is what
     // Perlbal sees as an event_write.
@@ -602,6 +609,8 @@ export class ClientHTTPBase implements TrackedSocket {
     const t = this.trace;
     if (!t) return;
     this.trace = null;
+    const request = this.#current?.tap?.result();
+    const response = t.responseTap?.result();
     this.core.emitRecord(
       t.finish({
         client: `${this.peerIp}:${this.peerPort}`,
@@ -613,6 +622,7 @@ export class ClientHTTPBase implements TrackedSocket {
         bytesIn: this.#current?.received ?? 0,
         bytesWritten: this.socket.bytesWritten,
       }),
+      request || response ? { request, response } : undefined,
     );
   }
 

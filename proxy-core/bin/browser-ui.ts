@@ -4,6 +4,7 @@
  * printed carries the token the page must present. Everything stops with the core.
  */
 import type { ProxyCore } from '../src/node/core.js';
+import type { CaptureLimits } from '../src/common/inspector/capture-api.js';
 import { createInProcessApi } from '../src/node/api/in-process-api.js';
 import { checkRendererBuilt } from '../src/node/ui-server/static-files.js';
 import { startUiServer, type UiServer } from '../src/node/ui-server/ui-server.js';
@@ -12,9 +13,16 @@ export { checkRendererBuilt };
 
 export async function startBrowserUi(
   core: ProxyCore,
-  opts: { text: string; file: string; rendererDir: string; version: string },
+  opts: {
+    text: string;
+    file: string;
+    rendererDir: string;
+    version: string;
+    /** Request inspector capture limits (`--capture-*`). */
+    capture?: Partial<CaptureLimits>;
+  },
 ): Promise<UiServer> {
-  const api = createInProcessApi(core, { text: opts.text, file: opts.file });
+  const api = createInProcessApi(core, { text: opts.text, file: opts.file, capture: opts.capture });
   const ui = await startUiServer({ api, rendererDir: opts.rendererDir, version: opts.version });
   const stop = (): void => {
     void ui.close().finally(() => api.dispose());

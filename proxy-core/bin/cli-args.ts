@@ -14,6 +14,8 @@ export interface CliOptions {
   accessLog: boolean;
   /** Serve the desktop UI to a browser on 127.0.0.1 (browser mode). */
   ui: boolean;
+  /** The request inspector's capture limits for --ui (`--capture-*`); defaults when absent. */
+  capture?: { maxRecords?: number; maxBytes?: number; maxBodyBytes?: number };
 }
 
 export const USAGE = `Usage: perlbal-desktop [OPTIONS]
@@ -26,6 +28,11 @@ export const USAGE = `Usage: perlbal-desktop [OPTIONS]
                            time and route
   --ui                     also serve the desktop UI to a browser, on 127.0.0.1 at a
                            random port, behind a URL with a one-time token it prints
+  --capture-records=N      with --ui: requests the inspector keeps (default 100000)
+  --capture-mb=N           with --ui: memory they may take, bodies included, in MiB
+                           (default 256; the oldest bodies go first, then the oldest requests)
+  --capture-body-kib=N     with --ui: KiB kept of each request and response body
+                           (default 64; 0 keeps no bodies)
   --help, -h               show this help
   --version, -v            show the version
 
@@ -33,11 +40,30 @@ Perlbal Desktop runs a Perlbal 1.80 config: the same commands, services, plugins
 management port. Docs: README.md and docs/ in the repository.
 `;
 
-const NAMES = ['config', 'daemon', 'help', 'version', 'demo', 'access-log', 'ui'] as const;
+const NAMES = [
+  'config',
+  'daemon',
+  'help',
+  'version',
+  'demo',
+  'access-log',
+  'ui',
+  'capture-records',
+  'capture-mb',
+  'capture-body-kib',
+] as const;
 type Name = (typeof NAMES)[number];
+/** `--capture-*`: a whole number, at least `min`, to the capture limit it sets (scaled). */
+const CAPTURE: Partial<
+  Record<Name, { key: 'maxRecords' | 'maxBytes' | 'maxBodyBytes'; min: number; scale: number }>
+> = {
+  'capture-records': { key: 'maxRecords', min: 1, scale: 1 },
+  'capture-mb': { key: 'maxBytes', min: 1, scale: 1024 * 1024 },
+  'capture-body-kib': { key: 'maxBodyBytes', min: 0, scale: 1024 },
+};
 /** Perlbal's one-letter forms keep their meaning now that `d` could also start `demo`. */
 const LETTERS: Record<string, Name> = { c: 'config', d: 'daemon', h: 'help', v: 'version' };
-const FLAGS: Record<Exclude<Name, 'config'>, keyof Omit<CliOptions, 'config'>> = {
+const FLAGS: Partial<Record<Name, keyof Omit<CliOptions, 'config' | 'capture'>>> = {
   daemon: 'daemon',
   help: 'help',
   version: 'version',
@@ -66,8 +92,19 @@ export function parseArgs(argv: string[]): CliOptions | { error: string } {
       opts.config = value;
       continue;
     }
+    const cap = CAPTURE[name];
+    if (cap) {
+      const value = m[2] ?? argv[++i];
+      const n = Number(value);
+      if (value === undefined || !/^\d+$/.test(value) || n < cap.min)
+        return {
+          error: `Option ${name} requires a whole number${cap.min ? ` of at least ${cap.min}` : ''}`,
+        };
+      opts.capture = { ...opts.capture, [cap.key]: n * cap.scale };
+      continue;
+    }
     if (m[2] !== undefined) return { error: `Option ${name} does not take an argument` };
-    opts[FLAGS[name]] = true;
+    opts[FLAGS[name]!] = true;
   }
   return opts;
 }

@@ -101,7 +101,13 @@ async function run(opts: CliOptions, argv: string[]): Promise<void> {
   if (opts.demo) for (const line of describeDemos(core, demos)) process.stdout.write(`${line}\n`);
   if (opts.accessLog) core.on('request', accessLogger(process.stdout));
   if (opts.ui) {
-    const ui = await startBrowserUi(core, { text, file, rendererDir: RENDERER_DIR, version: VERSION });
+    const ui = await startBrowserUi(core, {
+      text,
+      file,
+      rendererDir: RENDERER_DIR,
+      version: VERSION,
+      capture: opts.capture,
+    });
     process.stdout.write(`${describeBrowserUi(ui)}\n`);
   }
   process.stdout.write('Running.\n');

@@ -7,7 +7,7 @@
  */
 import { nowSeconds } from '../util/clock.js';
 import type { Service } from '../service/service.js';
-import { BackendHTTP, type BackendOwner } from './backend-http.js';
+import { BackendHTTP, CONNECT_TIMEOUT_MS, type BackendOwner } from './backend-http.js';
 import type { NodeStatsTable } from './node-stats.js';
 import type { Pool } from './pool.js';
 import { describeSocketError } from './proxy-errors.js';
@@ -238,15 +238,20 @@ export class BackendManager implements BackendOwner {
       failure = {
         status: timeout ? 504 : 502,
         code: timeout ? 'PB_ERR_BACKEND_TIMEOUT' : 'PB_ERR_BACKEND_CONNECT',
-        message: last
-          ? `could not connect to backend ${last.node}: ${last.cause === 'EVERIFY' ? `it failed verify_backend (OPTIONS ${this.verifyPath} was not answered with keep-alive)` : describeSocketError(last.cause)}`
-          : 'no backend could be reached',
+        message: last ? `could not connect to backend ${last.node}: ${this.#describeFailure(last.cause)}` : 'no backend could be reached',
         ...(last ? { node: last.node, syscallCode: last.cause } : {}),
       };
     }
     if (!failure) return false;
     for (let cp = this.#nextClient(); cp; cp = this.#nextClient()) cp.failBackend(failure);
     return true;
+  }
+
+  #describeFailure(cause: string): string {
+    if (cause === 'EVERIFY') return `it failed verify_backend (OPTIONS ${this.verifyPath} was not answered with keep-alive)`;
+    // Perlbal would replace the connect after 5 s and keep trying until the client's idle timeout.
+    if (cause === 'ETIMEDOUT') return `the connect was not answered within ${CONNECT_TIMEOUT_MS / 1000} s`;
+    return describeSocketError(cause);
   }
 
   /** A client left while queued (Perlbal note_client_close). */

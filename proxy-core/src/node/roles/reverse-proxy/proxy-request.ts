@@ -259,8 +259,14 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
 
   // ---- 500 retries (enable_error_retries) -----------------------------------------------
 
+  /**
+   * The entries between commas as Perl's split gives them: trailing empty ones are dropped,
+   * so `0,1,` is two retries, as in Perlbal (a leading empty one is an immediate retry).
+   */
   #schedule(): string[] {
-    return (this.svc.str('error_retry_schedule') ?? '').split(/\s*,\s*/);
+    const sched = (this.svc.str('error_retry_schedule') ?? '').split(/\s*,\s*/);
+    while (sched.length > 0 && sched[sched.length - 1] === '') sched.pop();
+    return sched;
   }
 
   #shouldRetry(): boolean {
@@ -271,7 +277,8 @@ export class ProxyRequest implements WaitingClient, BackendClient, BodyOwner {
   #retryAfter500(): void {
     this.backend = null;
     this.#backendRequested = false;
-    const delay = Number(this.#schedule()[this.#retryCount - 1] ?? 0) || 0;
+    // Perl's numeric value of the entry: leading digits count (`1s` is 1), anything else is 0.
+    const delay = parseFloat(this.#schedule()[this.#retryCount - 1] ?? '') || 0;
     if (delay <= 0) return this.requestBackend();
     const t = setTimeout(() => this.requestBackend(), delay * 1000);
     t.unref();

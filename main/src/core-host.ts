@@ -15,6 +15,7 @@ import {
   type CoreClient,
   type InProcessCoreApi,
 } from '../../proxy-core/src/index.js';
+import type { CaptureLimits } from '../../proxy-core/src/common/inspector/capture-api.js';
 
 export interface CoreHost {
   /** The API, starting the core on the first call; later calls share it. */
@@ -56,6 +57,8 @@ export interface CoreHostOptions {
   settingsDir?: string;
   /** Bound on the graceful drain (DRAIN_TIMEOUT_MS). */
   drainTimeoutMs?: number;
+  /** The request inspector's capture limits (settings.json `capture`); core defaults otherwise. */
+  capture?: Partial<CaptureLimits>;
 }
 
 /**
@@ -108,6 +111,7 @@ export function createCoreHost(initialFile: string, options: CoreHostOptions = {
       text,
       file: configFile,
       ...(options.settingsDir ? { settingsDir: options.settingsDir } : {}),
+      ...(options.capture ? { capture: options.capture } : {}),
     });
     return { core, api };
   };

@@ -48,9 +48,12 @@ const mainDir = path.dirname(fileURLToPath(import.meta.url));
 const paths = resolveBuildPaths(mainDir);
 const settings = new SettingsStore(app.getPath('userData'));
 // The core starts when the window first asks for it (core-host.ts owns where it runs). The
-// UI's own settings (saved filters) go in the user-data folder too, beside settings.json.
-const coreHost = createCoreHost(startupConfigFile(mainDir, settings.get().lastConfig), {
+// UI's own settings (saved filters) go in the user-data folder too, beside settings.json,
+// whose `capture` (hand-set) bounds the request inspector's capture.
+const startup = settings.get();
+const coreHost = createCoreHost(startupConfigFile(mainDir, startup.lastConfig), {
   settingsDir: app.getPath('userData'),
+  ...(startup.capture ? { capture: startup.capture } : {}),
 });
 const bridge = new MainCoreBridge(() => coreHost.api(), APP_ORIGIN);
 let mainWindow: BrowserWindow | null = null;

@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { CaptureLimits } from '../../proxy-core/src/common/inspector/capture-api.js';
 
 export const SETTINGS_FILE = 'settings.json';
 /** How many files File > Open Recent lists (and the settings keep). */
@@ -17,6 +18,11 @@ export interface DesktopSettings {
   lastConfig: string | null;
   /** Absolute paths, newest first, no duplicates, at most MAX_RECENT. */
   recent: string[];
+  /**
+   * The request inspector's capture limits (records, bytes, bytes of each body), set by
+   * hand in settings.json; absent: the core's defaults.
+   */
+  capture?: Partial<CaptureLimits>;
 }
 
 export const DEFAULT_SETTINGS: DesktopSettings = Object.freeze({ lastConfig: null, recent: [] });
@@ -26,16 +32,32 @@ export function normaliseSettings(raw: unknown): DesktopSettings {
   const o = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
   const isPath = (v: unknown): v is string => typeof v === 'string' && path.isAbsolute(v);
   const recent = Array.isArray(o['recent']) ? o['recent'].filter(isPath) : [];
+  const capture = normaliseCapture(o['capture']);
   return {
     lastConfig: isPath(o['lastConfig']) ? o['lastConfig'] : null,
     recent: [...new Set(recent)].slice(0, MAX_RECENT),
+    ...(capture ? { capture } : {}),
   };
+}
+
+/** Whole numbers only: at least one record and one byte; 0 body bytes turns bodies off. */
+function normaliseCapture(raw: unknown): Partial<CaptureLimits> | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const o = raw as Record<string, unknown>;
+  const out: Partial<CaptureLimits> = {};
+  const whole = (v: unknown, min: number): v is number =>
+    Number.isSafeInteger(v) && (v as number) >= min;
+  if (whole(o['maxRecords'], 1)) out.maxRecords = o['maxRecords'];
+  if (whole(o['maxBytes'], 1)) out.maxBytes = o['maxBytes'];
+  if (whole(o['maxBodyBytes'], 0)) out.maxBodyBytes = o['maxBodyBytes'];
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** `file` opened (or saved as): it becomes the last config and moves to the top of recent. */
 export function withOpened(s: DesktopSettings, file: string): DesktopSettings {
   const abs = path.resolve(file);
   return {
+    ...s,
     lastConfig: abs,
     recent: [abs, ...s.recent.filter((f) => f !== abs)].slice(0, MAX_RECENT),
   };
@@ -73,7 +95,12 @@ export class SettingsStore {
   }
 
   get(): DesktopSettings {
-    return { lastConfig: this.#settings.lastConfig, recent: [...this.#settings.recent] };
+    const s = this.#settings;
+    return {
+      lastConfig: s.lastConfig,
+      recent: [...s.recent],
+      ...(s.capture ? { capture: { ...s.capture } } : {}),
+    };
   }
 
   remember(file: string): void {

@@ -2,7 +2,7 @@
  * AccessControl against the real Perlbal 1.80: the same requests to services with ip rules,
  * a deny policy and use_observed_ip, the same answers back; `plugins` and `dumpconfig` list
  * the plugin and its rules the same way. (Netmask rules need Net::Netmask, which Debian's
- * Perlbal lacks, so they are covered by the integration tests only.)
+ * Perlbal package lacks: plugins-netmask.test.ts runs them with it.)
  */
 import fs from 'node:fs';
 import os from 'node:os';

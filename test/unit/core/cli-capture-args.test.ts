@@ -20,7 +20,9 @@ describe('--capture-* options', () => {
       ui: true,
       capture: { maxRecords: 500_000, maxBytes: 1024 * 1024 * 1024, maxBodyBytes: 0 },
     });
-    expect(parseArgs(['--capture-body-kib', '256']).capture).toEqual({ maxBodyBytes: 256 * 1024 });
+    expect(parseArgs(['--capture-body-kib', '256'])).toMatchObject({
+      capture: { maxBodyBytes: 256 * 1024 },
+    });
     expect(parseArgs(['--ui'])).not.toHaveProperty('capture');
   });
 

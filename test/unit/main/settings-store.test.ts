@@ -60,6 +60,23 @@ describe('settings store', () => {
     ).toEqual({ lastConfig: null, recent: ['/x'] });
   });
 
+  it('keeps well-formed request capture limits through opens, and drops bad ones', () => {
+    fs.writeFileSync(
+      path.join(dir, SETTINGS_FILE),
+      JSON.stringify({
+        lastConfig: null,
+        recent: [],
+        capture: { maxRecords: 5000, maxBodyBytes: 0 },
+      }),
+    );
+    const store = new SettingsStore(dir);
+    store.remember('/a.conf');
+    expect(new SettingsStore(dir).get().capture).toEqual({ maxRecords: 5000, maxBodyBytes: 0 });
+    expect(
+      normaliseSettings({ capture: { maxRecords: 0, maxBytes: 1.5, maxBodyBytes: -1, x: 1 } }),
+    ).toEqual({ lastConfig: null, recent: [] });
+  });
+
   it('creates the user-data folder when it is not there yet', () => {
     const nested = path.join(dir, 'not', 'yet');
     new SettingsStore(nested).remember('/a.conf');

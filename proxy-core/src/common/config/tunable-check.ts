@@ -6,7 +6,7 @@
 import type { DiagnosticCode, MessageParams } from './diagnostics.js';
 import type { ApplyEnv } from './env.js';
 import { findPool, findService, type ConfigModel, type TunableValue } from './model.js';
-import { parseNetmask } from './netmask.js';
+import { readNetmask } from './netmask.js';
 import { perlBool, perlSplit, perlTruthy } from './perl-text.js';
 import type { TunableDef } from './tunable-types.js';
 
@@ -73,15 +73,15 @@ function checkUdpEndpoints(def: TunableDef, raw: string, c: CheckContext): Check
 function checkNetmasks(def: TunableDef, raw: string): CheckResult {
   const out: string[] = [];
   for (const spec of perlSplit(raw, /[ \t\n\r\f\v]*,[ \t\n\r\f\v]*/)) {
-    const parsed = parseNetmask(spec);
-    if (parsed === undefined) {
+    const parsed = readNetmask(spec);
+    if (!parsed.ok) {
       return fail(
         'invalid_netmask',
         { value: spec },
-        `Error defining trusted upstream proxies: could not parse ${spec}`,
+        `Error defining trusted upstream proxies: ${parsed.error}`,
       );
     }
-    out.push(parsed);
+    out.push(parsed.value);
   }
   if (out.length === 0)
     return fail(
@@ -131,11 +131,12 @@ const CHECKERS: Record<Exclude<TunableDef['type'], 'role'>, Checker> = {
     );
   },
   list: (def, raw) => ({ ok: true, value: def.normalize ? def.normalize(raw) : raw }),
+  // Perl's `-f`: a directory is refused with the same words as a missing file.
   file_or_none: (def, raw, c) =>
     c.env.fileExists(raw) || raw === def.default
       ? { ok: true, value: raw }
       : fail(
-          'file_not_found',
+          c.env.dirExists(raw) ? 'not_a_file' : 'file_not_found',
           { key: def.name, path: raw },
           `File '${raw}' not found for '${def.name}'`,
         ),

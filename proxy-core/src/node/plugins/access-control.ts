@@ -34,10 +34,15 @@ function matcher(type: 'ip' | 'netmask', value: string | null): Matcher {
   // `ACCESS DENY IP` with no value: Perl compares against undef, which no peer IP equals.
   if (value === null) return () => false;
   if (type === 'ip') return (ip) => ip === value;
-  const [base, bits] = value.split('/') as [string, string];
+  // `base/bits` as common/config/netmask.ts normalised it (bits may be written `08`).
+  const slash = value.lastIndexOf('/');
+  const base = value.slice(0, slash);
+  const family = base.includes(':') ? 'ipv6' : 'ipv4';
   const list = new net.BlockList();
-  list.addSubnet(base, Number(bits), 'ipv4');
-  // Net::Netmask only knows IPv4: anything else (an IPv6 peer, a junk observed IP) misses.
+  list.addSubnet(base, Number(value.slice(slash + 1)), family);
+  // Net::Netmask's match: an address of the other family (by its colons) or a junk observed
+  // IP never matches.
+  if (family === 'ipv6') return (ip) => net.isIPv6(ip) && list.check(ip, 'ipv6');
   return (ip) => net.isIPv4(ip) && list.check(ip, 'ipv4');
 }
 

@@ -196,7 +196,7 @@ describe('the desktop UI in Chromium (browser mode)', () => {
   });
 
   it('shows the config and the requests views', async () => {
-    await page.getByRole('button', { name: 'Config' }).click();
+    await page.getByRole('button', { name: /^Config/ }).click();
     await expect
       .poll(() => page.locator('.cm-content').textContent())
       .toContain('CREATE SERVICE web');
@@ -208,7 +208,7 @@ describe('the desktop UI in Chromium (browser mode)', () => {
   });
 
   it('underlines a typo in the editor at its line and says what is wrong', async () => {
-    await page.getByRole('button', { name: 'Config' }).click();
+    await page.getByRole('button', { name: /^Config/ }).click();
     const content = page.locator('.cm-content');
     await expect.poll(() => content.textContent()).toContain('CREATE SERVICE proxy');
     const text = fixtureConfig(backend.hostport) + SELECTOR;
@@ -229,14 +229,27 @@ describe('the desktop UI in Chromium (browser mode)', () => {
   it('applies a new VHOST from the editor, and that host is routed to its service', async () => {
     const sel = cli.ports.get('sel')!;
     expect((await getHost(sel, 'api.lj.localhost')).status).toBe(404);
-    await page.getByRole('button', { name: 'Config' }).click();
+    await page.getByRole('button', { name: /^Config/ }).click();
     // The same text plus one VHOST line: the listeners (127.0.0.1:0, as started) stay as they are.
     const text = (fixtureConfig(backend.hostport) + SELECTOR).replace(
       'VHOST www.lj.localhost = web',
       'VHOST www.lj.localhost = web\n  VHOST api.lj.localhost = proxy',
     );
     await replaceEditorText(page, text);
-    await page.getByRole('button', { name: 'Apply' }).click();
+    // Typed edits outlive a trip to another view (the text is the app's, not the view's).
+    await page.getByRole('button', { name: 'Status' }).click();
+    await page.getByRole('button', { name: /^Config/ }).click();
+    await expect
+      .poll(() => page.locator('.cm-content').textContent())
+      .toContain('api.lj.localhost');
+    expect(await page.getByText('● Unsaved changes').count()).toBe(1);
+    // Apply shows what will change first (the core's planConfig); nothing has changed yet.
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Apply these changes?' });
+    await expect.poll(() => confirm.textContent()).toContain('service sel changed');
+    expect((await getHost(sel, 'api.lj.localhost')).status).toBe(404);
+    await shot(page, '08a-editor-apply-confirm');
+    await confirm.getByRole('button', { name: 'Apply', exact: true }).click();
     const result = page.locator('.config-editor .message').first();
     await expect.poll(() => result.textContent()).toMatch(/^Applied|^Not applied/);
     expect(await result.textContent()).toMatch(/^Applied/);

@@ -3,8 +3,10 @@
  * selector in front of a reverse_proxy whose test backend answers X-REPROXY-URL, and Debian's
  * Chromium on the printed URL. Requests sent through the proxy appear with their service and
  * node; a filter narrows the list; the detail pane shows the routing trace of a reproxied
- * request, including the hop that fell through; the exported HAR holds the requests and is
- * structurally valid HAR 1.2; importing it shows them again; resend goes through the proxy.
+ * request, including the hop that fell through; the exported HAR holds the requests and
+ * validates against the HAR 1.2 JSON schema (ajv); importing it shows them again; resend goes
+ * through the proxy; pins, pause and the filter survive a trip to another view; a saved
+ * filter is kept by the core and is there again in the next run of the UI.
  * Screenshots go to test-results/screenshots/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get } from '../helpers/api-fixture.js';
-import { validateHar } from '../helpers/har-validate.js';
+import { validateHarSchema } from './har-schema.js';
 import { startBackend, type TestBackend } from '../helpers/test-backend.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,10 +32,12 @@ interface Started {
 }
 
 /** Start the CLI and read the banner: each service's URL and the UI's. */
-function startCli(config: string): Promise<Started> {
+function startCli(config: string, settingsDir: string): Promise<Started> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, '--config', config, '--ui'], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Saved filters go to the test's folder, never the user's ~/.config.
+      env: { ...process.env, PERLBAL_DESKTOP_SETTINGS_DIR: settingsDir },
     });
     let out = '';
     let err = '';
@@ -141,7 +145,7 @@ describe('the request inspector in Chromium (browser mode)', () => {
     backend = await startBackend({ closeAfterTest: false });
     const file = path.join(dir, 'perlbal.conf');
     fs.writeFileSync(file, config(backend.hostport));
-    cli = await startCli(file);
+    cli = await startCli(file, path.join(dir, 'settings'));
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: [
@@ -298,7 +302,7 @@ describe('the request inspector in Chromium (browser mode)', () => {
         }>;
       };
     };
-    expect(validateHar(har)).toEqual([]);
+    expect(validateHarSchema(har)).toEqual([]);
     const urls = har.log.entries.map((e) => e.request.url);
     expect(urls).toEqual(
       expect.arrayContaining([
@@ -352,5 +356,51 @@ describe('the request inspector in Chromium (browser mode)', () => {
     await expect.poll(() => rows(page).count()).toBe(0);
     expect(await page.locator('.pinned [role=row][data-id]').count()).toBe(1);
     await shot(page, 'inspector-05-cleared-pinned');
+  });
+
+  it('keeps pins, pause and the filter through a trip to another view, without reloading', async () => {
+    await setFilter(page, 'path:/one');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    expect(await get(cli.ports.get('proxy')!, '/one')).toBe(200);
+    await expect
+      .poll(() => page.getByRole('button', { name: /Resume/ }).textContent(), { timeout: 10_000 })
+      .toContain('(1)');
+    await page.getByRole('button', { name: 'Status' }).click();
+    await page.getByRole('button', { name: 'Requests' }).click();
+    const box = page.getByRole('searchbox', { name: 'Filter requests' });
+    expect(await box.inputValue()).toBe('path:/one');
+    expect(await page.getByRole('button', { name: /Resume/ }).textContent()).toContain('(1)');
+    expect(await page.locator('.pinned [role=row][data-id]').count()).toBe(1);
+    await page.getByRole('button', { name: /Resume/ }).click();
+    await expect.poll(() => rows(page).count()).toBe(1);
+    await setFilter(page, '');
+  });
+
+  it('keeps saved filters in the core, so the next run of the UI (a new origin) has them', async () => {
+    await setFilter(page, 'status>=400 not reproxied');
+    await page.getByRole('button', { name: 'Save filter' }).click();
+    const saved = page.getByRole('combobox', { name: 'Saved filters' });
+    await saved.waitFor();
+    const file = path.join(dir, 'settings', 'ui-settings.json');
+    await expect
+      .poll(() => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : ''))
+      .toContain('status>=400 not reproxied');
+
+    // A second UI run: another port, so another origin and another localStorage.
+    const again = await startCli(path.join(dir, 'perlbal.conf'), path.join(dir, 'settings'));
+    try {
+      expect(new URL(again.url).port).not.toBe(new URL(cli.url).port);
+      const other = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await other.goto(again.url);
+      await other.getByRole('button', { name: 'Requests' }).click();
+      const list = other.getByRole('combobox', { name: 'Saved filters' });
+      await expect
+        .poll(() => list.locator('option').allTextContents())
+        .toContain('status>=400 not reproxied');
+      await shot(other, 'inspector-06-saved-filters');
+      await other.close();
+    } finally {
+      again.child.kill('SIGKILL');
+    }
   });
 });

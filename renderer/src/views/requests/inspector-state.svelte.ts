@@ -99,6 +99,12 @@ export class InspectorState {
     this.#started = true;
     this.#off = this.#client.on('requests', (b) => this.#onBatch(b.summaries, b.dropped));
     void this.#loadSettings();
+    void this.#loadNames();
+    await this.#loadFromCore();
+  }
+
+  /** Services, pools and nodes for autocomplete, and the listeners for copy as curl. */
+  async #loadNames(): Promise<void> {
     try {
       const status = await this.#client.getStatus();
       this.known = {
@@ -113,7 +119,6 @@ export class InspectorState {
     } catch {
       /* autocomplete without names is still autocomplete */
     }
-    await this.#loadFromCore();
   }
 
   /** Saved filters from the core; ones an older version kept in localStorage move there once. */

@@ -61,9 +61,31 @@ describe('AccessControl (t/90-accesscontrol)', () => {
     expect((await rawOne(allowed.port, get())).status).toBe(200);
   });
 
-  it('matches the Net::Netmask short forms (127 is 127.0.0.0/8)', async () => {
-    const { port } = await webServer('ACCESS POLICY DENY\nACCESS ALLOW NETMASK 127');
-    expect((await rawOne(port, get())).status).toBe(200);
+  it('matches every Net::Netmask form; IPv6 rules never match an IPv4 peer', async () => {
+    for (const [mask, status] of [
+      ['127.0.0.0/255.0.0.0', 200],
+      ['127.0.0.1:255.255.255.0', 200],
+      ['127.0.0.0-127.0.0.255', 200],
+      ['127.0.1.0-127.0.1.255', 403],
+      ['127.0.0.1/08', 200],
+      ['default', 200],
+      ['::/0', 403],
+      ['any6', 403],
+    ] as const) {
+      const { port } = await webServer(`ACCESS POLICY DENY\nACCESS ALLOW NETMASK ${mask}`);
+      expect((await rawOne(port, get())).status, mask).toBe(status);
+    }
+  });
+
+  it('refuses the short forms Net::Netmask refuses (127, 10.0)', async () => {
+    for (const mask of ['127', '10.0']) {
+      const conf = `LOAD AccessControl\nCREATE SERVICE ws\n  ACCESS ALLOW NETMASK ${mask}\n`;
+      const err = await ProxyCore.start(conf).then(
+        (c) => (c.close(), null),
+        (e: unknown) => e as { diagnostics?: Array<{ code: string }> },
+      );
+      expect(err?.diagnostics?.map((d) => d.code)).toContain('invalid_netmask');
+    }
   });
 
   it('judges the observed IP of an always_trusted upstream with use_observed_ip', async () => {
@@ -141,33 +163,30 @@ ENABLE mgmt
     expect((await pending).status).toBe(200);
   });
 
-  it('refuses queue_low on a service already of another role, with a diagnostic', async () => {
-    const conf = `LOAD AccessControl
-CREATE SERVICE ws
-  SET role = web_server
-  ACCESS QUEUE_LOW IP 127.0.0.1
-`;
-    const err = await ProxyCore.start(conf).then(
-      (c) => (c.close(), null),
-      (e: unknown) => e as { code?: string; diagnostics?: Array<{ code: string }> },
-    );
-    expect(err?.code).toBe('PB_ERR_CONFIG_INVALID');
-    expect(err?.diagnostics?.map((d) => d.code)).toContain('queue_low_not_proxy');
-  });
-
   it('lets a queue_low match through on a web_server instead of crashing (Perlbal dies)', async () => {
-    // Written before SET role, the rule is accepted; the first match still decides.
-    const pb = await startCore(`
+    // Before or after SET role, the rule is accepted with a warning; the first match still
+    // decides. The dumpconfig of such a service (rules after the role) loads again.
+    for (const order of ['before', 'after']) {
+      const rules = '  ACCESS QUEUE_LOW IP 127.0.0.1\n  ACCESS DENY IP 127.0.0.1\n';
+      const pb = await startCore(`
 LOAD AccessControl
 CREATE SERVICE ws
-  ACCESS QUEUE_LOW IP 127.0.0.1
-  ACCESS DENY IP 127.0.0.1
-  SET role = web_server
+${order === 'before' ? rules : ''}  SET role = web_server
   SET listen = 127.0.0.1:0
   SET docroot = ${docroot()}
   SET plugins = accesscontrol
-ENABLE ws
+${order === 'after' ? rules : ''}ENABLE ws
+CREATE SERVICE mgmt
+  SET role = management
+  SET listen = 127.0.0.1:0
+ENABLE mgmt
 `);
-    expect((await rawOne(pb.port('ws'), get())).status).toBe(200);
+      expect((await rawOne(pb.port('ws'), get())).status, order).toBe(200);
+      const m = await pb.manage();
+      m.send('dumpconfig\r\n');
+      let dumped = '';
+      for (let i = 0; i < 50 && !dumped.endsWith('OK\r\n'); i++) dumped += await m.drain(20);
+      expect(dumped).toMatch(/SET role = web_server\r\n(.*\r\n)* {2}ACCESS QUEUE_LOW IP/);
+    }
   });
 });

@@ -195,9 +195,9 @@ const MESSAGES = {
     message: 'ACCESS %action% %item% has no value, so the rule never matches',
   },
   queue_low_not_proxy: {
-    severity: 'error',
+    severity: 'warning',
     message:
-      'ACCESS QUEUE_LOW only works on a reverse_proxy service; on a %role% service Perlbal crashes at the first matching request',
+      'ACCESS QUEUE_LOW only works on a reverse_proxy service; on a %role% service a matching request just goes on (Perlbal crashes at the first one)',
   },
   include_failed: { severity: 'error', message: "Can't read included file '%path%': %reason%" },
   include_unchecked: { severity: 'info', message: 'Included files are not checked here' },

@@ -8,7 +8,7 @@ import { createDiagnostic } from './diagnostics.js';
 import type { ServiceModel, TunableValue } from './model.js';
 import { setOwn } from './own-keys.js';
 import { perlTruthy } from './perl-text.js';
-import { pluginRoles } from './plugins/registry.js';
+import { PLUGINS, pluginRoles } from './plugins/registry.js';
 import type { Span } from './span.js';
 import { didYouMean } from './suggest.js';
 import { checkTunableValue } from './tunable-check.js';
@@ -59,7 +59,9 @@ export function setRole(
     );
   }
   svc.role = raw;
-  return initRole(op, svc, spans.key) ? ok(op) : false;
+  if (!initRole(op, svc, spans.key)) return false;
+  for (const plugin of PLUGINS) plugin.onRoleSet?.(op, svc, spans.key);
+  return ok(op);
 }
 
 /**

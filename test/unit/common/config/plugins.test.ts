@@ -238,12 +238,17 @@ describe('AccessControl', () => {
     expect(s.diagnostics.at(-1)!.code).toBe('access_loose_policy');
   });
 
-  test('queue_low on a non-proxy service is an error instead of a runtime crash', () => {
+  test('queue_low on a non-proxy service is a warning instead of a runtime crash', () => {
     const s = session();
     s.run('load AccessControl', 'create service w', 'set role = web_server');
     s.run('access queue_low ip 127.0.0.1');
-    expect(s.diagnostics.at(-1)).toMatchObject({ code: 'queue_low_not_proxy', severity: 'error' });
-    expect(s.model.services[0]!.pluginConfig['accesscontrol']).toBeUndefined();
+    expect(s.diagnostics.at(-1)).toMatchObject({
+      code: 'queue_low_not_proxy',
+      severity: 'warning',
+    });
+    expect(s.model.services[0]!.pluginConfig['accesscontrol']).toMatchObject({
+      rules: [{ action: 'queue_low', type: 'ip', value: '127.0.0.1' }],
+    });
   });
 
   test('use_observed_ip prints OK itself, even when not verbose; register resets it', () => {

@@ -1,7 +1,8 @@
 /**
  * AccessControl (Perlbal::Plugin::AccessControl): ordered allow/deny/queue_low rules by IP or
  * netmask plus a default policy, written by ACCESS on the context service, and the
- * `use_observed_ip` setter. Works on any role; queue_low only makes sense on a reverse_proxy.
+ * `use_observed_ip` setter. Works on any role; queue_low only makes sense on a reverse_proxy
+ * (elsewhere it is accepted with a warning, whichever of the rule and SET role comes first).
  */
 import { done, fail, note, ok, tokenSpan, type Op } from '../apply-op.js';
 import type { AccessCommand } from '../commands.js';
@@ -69,9 +70,11 @@ function applyRule(
       );
     value = parsed;
   }
-  // Our fix: Perlbal accepts queue_low anywhere and then crashes on a non-proxy request.
+  // Perlbal accepts queue_low anywhere and then crashes on a non-proxy request. We accept it
+  // too (so dumpconfig, which writes rules after the role, always loads again) and warn; at
+  // run time the rule lets the request go on. SET role warns the same way (onRoleSet).
   if (action === 'queue_low' && svc.role !== null && svc.role !== 'reverse_proxy') {
-    return fail(op, 'queue_low_not_proxy', { role: svc.role }, cmd.span);
+    note(op, 'queue_low_not_proxy', { role: svc.role }, cmd.span);
   }
   if (value === null)
     note(
@@ -146,11 +149,11 @@ export const ACCESS_CONTROL_PLUGIN: PluginDef = {
   hasRegister: true,
   hasUnregister: true,
   commands: [ACCESS],
-  // queue_low rules can only be added while the role is unset or reverse_proxy (see applyRule).
-  commandRole: (svc) =>
-    svc.role !== null && getSlice(svc, 'accesscontrol')?.rules.some((r) => r.action === 'queue_low')
-      ? 'reverse_proxy'
-      : undefined,
+  onRoleSet(op, svc, span) {
+    if (svc.role === 'reverse_proxy') return;
+    if (!getSlice(svc, 'accesscontrol')?.rules.some((r) => r.action === 'queue_low')) return;
+    note(op, 'queue_low_not_proxy', { role: svc.role ?? '' }, span);
+  },
   setters: [
     {
       key: 'use_observed_ip',

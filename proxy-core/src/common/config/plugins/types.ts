@@ -63,6 +63,11 @@ export interface PluginDef {
   readonly manageVerbs?: readonly string[];
   /** What `register` does to the service's slice (Vhosts resets its map, ...). */
   onRegister?(svc: ServiceModel): void;
+  /**
+   * `SET role` gave the service a new role: warn (with `note`) about state of this plugin
+   * that the role makes useless. Never fails the command.
+   */
+  onRoleSet?(op: Op, svc: ServiceModel, span: Span): void;
   /** What unregistering does to the slice. */
   onUnregister?(svc: ServiceModel): void;
   /** `SET <svc>.<plugin>.<key>` lines recreating setter state (after `SET plugins`). */

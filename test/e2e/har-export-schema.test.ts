@@ -1,12 +1,13 @@
 /**
  * The inspector's HAR export (renderer/src/inspector/har.ts) against the HAR 1.2 JSON schema,
- * with ajv (test/e2e/har-schema.ts): a reproxied request, a failed one, an empty export; and
- * the validator itself refuses what the schema forbids.
+ * with ajv (har-schema.ts beside it): a reproxied request, a failed one, an empty export; and
+ * the validator itself refuses what the schema forbids. Pure Node; it sits with the browser
+ * tests because the schema helper needs Node's require, which the renderer's checks don't allow.
  */
 import { describe, expect, it } from 'vitest';
 import { toHar } from '../../renderer/src/inspector/har.js';
 import { failedRecord, reproxiedRecord, sampleRecord } from '../helpers/sample-records.js';
-import { validateHarSchema } from '../e2e/har-schema.js';
+import { validateHarSchema } from './har-schema.js';
 
 describe('HAR export against the HAR 1.2 JSON schema', () => {
   it('validates, for ordinary, failed and no requests', () => {

@@ -106,10 +106,26 @@ function mount(kind: 'ws' | 'ipc' = 'ws') {
   return fake;
 }
 
+/** The page's document (the Node-side type check of the tests has no DOM lib). */
+const page = globalThis as unknown as {
+  document: { querySelector(s: string): unknown };
+  localStorage: {
+    setItem(k: string, v: string): void;
+    getItem(k: string): string | null;
+    clear(): void;
+  };
+  dispatchEvent(e: Event): boolean;
+};
+const doc = page.document;
+const localStorage = page.localStorage;
+type Input = { value: string };
+
 function editorView(): EditorView {
-  const host = document.querySelector('.editor-host') as HTMLElement;
-  const content = host.shadowRoot!.querySelector('.cm-content');
-  return EditorView.findFromDOM(content as HTMLElement)!;
+  const host = doc.querySelector('.editor-host') as {
+    shadowRoot: { querySelector(s: string): unknown };
+  };
+  const content = host.shadowRoot.querySelector('.cm-content');
+  return EditorView.findFromDOM(content as never)!;
 }
 
 function type(text: string): void {
@@ -139,7 +155,7 @@ describe('the Shell keeps what views hold', () => {
     type('# mine\n');
     await screen.findByText(/Unsaved changes/);
     await go('Status');
-    expect(document.querySelector('.editor-host')).toBeNull();
+    expect(doc.querySelector('.editor-host')).toBeNull();
     // The nav says there is something unsaved even from another view.
     expect(screen.getByRole('button', { name: /^Config/ }).querySelector('.dot')).not.toBeNull();
     await openConfig();
@@ -151,11 +167,11 @@ describe('the Shell keeps what views hold', () => {
     mount('ws');
     await openConfig();
     const clean = new Event('beforeunload', { cancelable: true });
-    window.dispatchEvent(clean);
+    page.dispatchEvent(clean);
     expect(clean.defaultPrevented).toBe(false);
     type('# mine\n');
     const dirty = new Event('beforeunload', { cancelable: true });
-    window.dispatchEvent(dirty);
+    page.dispatchEvent(dirty);
     expect(dirty.defaultPrevented).toBe(true);
   });
 
@@ -224,13 +240,13 @@ describe('the Shell keeps what views hold', () => {
     const { client, emit } = mount();
     await go('Requests');
     await screen.findByText('/one');
-    const box = screen.getByRole('searchbox', { name: 'Filter requests' }) as HTMLInputElement;
+    const box = screen.getByRole('searchbox', { name: 'Filter requests' }) as unknown as Input;
     await fireEvent.input(box, { target: { value: 'path:/one' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Pin request 1' }));
     await go('Status');
     emit('requests', { summaries: [summary(3, '/three')], dropped: 0 });
     await go('Requests');
-    expect((screen.getByRole('searchbox') as HTMLInputElement).value).toBe('path:/one');
+    expect((screen.getByRole('searchbox') as unknown as Input).value).toBe('path:/one');
     // The pinned strip holds it, and its row says so.
     const pins = screen.getAllByRole('button', { name: 'Pin request 1' });
     expect(pins.length).toBe(2);

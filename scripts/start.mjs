@@ -120,7 +120,7 @@ export function missingElectronMessage(reason) {
   return [
     `perlbal-desktop: cannot open the desktop window: ${reason}.`,
     'The proxy itself does not need Electron: run it headless with `npx perlbal-desktop`,',
-    'or open the UI in a browser with `npx perlbal-desktop --ui` (browser mode, coming soon).',
+    'or open the same UI in a browser with `npx perlbal-desktop --ui` (it prints the URL to open).',
     'For the desktop window, install Electron where github.com is reachable (`npx install-electron`).',
   ].join(' ');
 }

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Draws the demo journal's images into resources/demo/ (run it again after changing a drawing):
 // two userpics and a photo, as palette (indexed-colour) PNG and GIF files, the kinds Perlbal's
-// palimg plugin rewrites. Plain Node: a small PNG and GIF89a encoder, no image libraries.
+// palimg plugin rewrites; and the palimg examples web_stat serves from resources/docroot/palimg/
+// (the demo home page shows them recoloured). Plain Node: a small PNG and GIF89a encoder, no
+// image libraries.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-const OUT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'resources', 'demo');
+const RESOURCES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'resources');
+const OUT = path.join(RESOURCES, 'demo');
+const PALIMG = path.join(RESOURCES, 'docroot', 'palimg');
 
 // ---- encoders ---------------------------------------------------------------------------
 
@@ -189,14 +193,25 @@ function mountains() {
   return c;
 }
 
-fs.mkdirSync(OUT, { recursive: true });
+/** Eight bands of palette indexes 0 to 7: palimg's gradient spec (`g00...07...`) recolours them as a ramp. */
+function bands() {
+  const ramp = ['#f4f1ea', '#dce8f4', '#b9cfe6', '#93b3d6', '#6e96c4', '#4f7db3', '#3c6ea5', '#23466e'];
+  const c = canvas(160, 32, ramp.map(hex));
+  ramp.forEach((_, i) => c.paint(i, (x) => x >= i * 20));
+  return c;
+}
+
 const files = [
-  ['userpic-frank.png', encodePng(frank())],
-  ['userpic-system.gif', encodeGif(system())],
-  ['photo-mountains.png', encodePng(mountains())],
-  ['photo-mountains.gif', encodeGif(mountains())],
+  [OUT, 'userpic-frank.png', encodePng(frank())],
+  [OUT, 'userpic-system.gif', encodeGif(system())],
+  [OUT, 'photo-mountains.png', encodePng(mountains())],
+  [OUT, 'photo-mountains.gif', encodeGif(mountains())],
+  [PALIMG, 'frank.png', encodePng(frank())],
+  [PALIMG, 'cog.gif', encodeGif(system())],
+  [PALIMG, 'bands.png', encodePng(bands())],
 ];
-for (const [name, bytes] of files) {
-  fs.writeFileSync(path.join(OUT, name), bytes);
-  console.log(`${path.relative(process.cwd(), path.join(OUT, name))}: ${bytes.length} bytes`);
+for (const [dir, name, bytes] of files) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, name), bytes);
+  console.log(`${path.relative(process.cwd(), path.join(dir, name))}: ${bytes.length} bytes`);
 }

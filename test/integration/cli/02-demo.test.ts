@@ -1,8 +1,9 @@
 /**
  * `perlbal-desktop --demo --access-log` on a copy of the bundled config with free ports: the
- * demo journal answers through the selector, userpics and photos arrive by reproxying, an
- * entry can be posted, each request prints an access-log line, a taken node is reported and
- * left alone, and the demo backend stops with the CLI.
+ * demo journal answers through the selector, userpics and photos arrive by reproxying, the
+ * front page shows palimg's recoloured images from web_stat, an entry can be posted, each
+ * request prints an access-log line, a taken node is reported and left alone, and the demo
+ * backend stops with the CLI.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -102,6 +103,27 @@ describe('perlbal-desktop --demo', () => {
 
     const journal = await get(sel, '/', 'frank.lj.localhost');
     expect(journal.body.toString()).toContain('<h1>Frank&#39;s journal</h1>');
+  });
+
+  it('shows palimg: the front page links recoloured images that web_stat serves', async () => {
+    const { file, ports } = await defaultConf();
+    const sel = ports.get('8080')!;
+    await startCli(['--config', file, '--demo']);
+    const home = (await get(sel, '/')).body.toString();
+    expect(home).toContain('Recoloured images (palimg)');
+    const urls = [...home.matchAll(/<img src="http:\/\/stat\.lj\.localhost:(\d+)(\/palimg\/[^"]+)"/g)];
+    expect(urls.length).toBeGreaterThanOrEqual(4);
+    for (const [, port, uri] of urls) {
+      expect(Number(port)).toBe(sel);
+      const res = await get(sel, uri!, 'stat.lj.localhost');
+      expect(res.status, uri).toBe(200);
+      const name = /^\/palimg\/(\w+\.(png|gif))/.exec(uri!)!;
+      expect(header(res, 'Content-Type'), uri).toBe(`image/${name[2]}`);
+      const original = fs.readFileSync(path.join(ROOT, 'resources/docroot/palimg', name[1]!));
+      // Same size (only the palette is rewritten); other bytes unless the URL has no spec.
+      expect(res.body.length, uri).toBe(original.length);
+      expect(res.body.equals(original), uri).toBe(uri === `/palimg/${name[1]}`);
+    }
   });
 
   it('takes a posted entry with a photo, shown afterwards from the uploaded file', async () => {

@@ -35,6 +35,10 @@ button { display: block; font: inherit; font-weight: 600; color: #fff; backgroun
 button:hover { background: var(--lj-dark); }
 progress { width: 100%; height: .9rem; margin-top: 1rem; accent-color: var(--lj); }
 .hidden { display: none; }
+.palimg { display: flex; flex-wrap: wrap; gap: 1rem; margin-top: .8rem; }
+.palimg figure { margin: 0; max-width: 10.5rem; font-size: .8rem; color: var(--muted); }
+.palimg img { display: block; max-width: 100%; border-radius: 6px; margin-bottom: .3rem; }
+.palimg code { overflow-wrap: anywhere; }
 footer { color: var(--muted); font-size: .85rem; text-align: center; margin: 2rem 0; }
 a { color: var(--lj); }
 `;

@@ -1,7 +1,8 @@
 /**
- * The demo journal's pages: the front page (recent entries and what the backend received),
- * a journal, the "post an entry" form with an upload progress bar fed by Perlbal's upload
- * tracker (`/__upload_status`, LiveJournal's protocol), and the not-found page.
+ * The demo journal's pages: the front page (recent entries, what the backend received, and
+ * palimg's recoloured images from the stat host), a journal, the "post an entry" form with an
+ * upload progress bar fed by Perlbal's upload tracker (`/__upload_status`, LiveJournal's
+ * protocol), and the not-found page.
  */
 import { esc, page, statHost, type PageContext } from './layout.js';
 import { USERS, type Entry, type User } from './journal-store.js';
@@ -25,6 +26,36 @@ ${src ? `<img class="photo" src="${src}" alt="photo">` : ''}
 </article>`;
 }
 
+/**
+ * Palimg on the stat host (web_stat has `SET plugins = palimg`): `/palimg/<file>/p<spec>`
+ * serves a palette image with its palette rewritten. [caption, path] pairs.
+ */
+export const PALIMG_EXAMPLES: ReadonlyArray<readonly [string, string]> = [
+  ['as it is', '/palimg/frank.png'],
+  ['tinted blue: t3c6ea5', '/palimg/frank.png/pt3c6ea5'],
+  ['tinted red, green shadows: tc0392b1e4d2b', '/palimg/frank.png/ptc0392b1e4d2b'],
+  ['entries 1 and 2 replaced: 1c0392b27b241c', '/palimg/cog.gif/p1c0392b27b241c'],
+  ['as it is', '/palimg/bands.png'],
+  ['gradient over entries 0 to 7: g00fde3a007453a63', '/palimg/bands.png/pg00fde3a007453a63'],
+];
+
+function palimgCard(stat: string): string {
+  const figures = PALIMG_EXAMPLES.map(([caption, p]) => {
+    const url = `http://${esc(stat)}${esc(p)}`;
+    return `<figure><a href="${url}"><img src="${url}" alt="${esc(p)}"></a><figcaption><code>${esc(p)}</code><br>${esc(caption)}</figcaption></figure>`;
+  }).join('\n');
+  return `<section class="card how">
+<strong>Recoloured images (palimg).</strong> The <code>web_stat</code> service on
+<a href="http://${esc(stat)}/palimg/">${esc(stat)}</a> has the <code>palimg</code> plugin: a URL
+<code>/palimg/&lt;file&gt;/p&lt;spec&gt;</code> gets that palette image (GIF or PNG) with its palette
+changed, so one file serves every colour scheme. <code>t</code> tints every colour, hex digit and colour
+pairs replace palette entries, <code>g</code> paints a gradient over a range of entries.
+<div class="palimg">
+${figures}
+</div>
+</section>`;
+}
+
 /** The request line and headers this backend received, in order: what Perlbal sent. */
 export interface Received {
   line: string;
@@ -43,6 +74,7 @@ service, which sent it to this backend on <code>${esc(ctx.backend)}</code>. User
 <a href="http://${esc(statHost(ctx.host))}/">${esc(statHost(ctx.host))}</a>. This is the request as the backend received it:
 <pre>${esc(raw)}</pre>
 </section>
+${palimgCard(statHost(ctx.host))}
 ${entries.map(entryCard).join('\n')}`;
   return page(ctx, 'Recent entries', body);
 }

@@ -1,8 +1,13 @@
 /**
  * The pure parts of `--demo` and `--access-log`: which pool nodes get a demo backend, the
- * multipart reader, the stat host link, the new command-line flags, and the access-log line.
+ * multipart reader, the stat host link, the new command-line flags, the access-log line, and
+ * the palimg examples on the front page.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { matchPalimgUri, parsePaletteSpec, recolourImage } from '../../../../proxy-core/src/common/palimg/index.js';
+import { homePage, PALIMG_EXAMPLES } from '../../../../proxy-core/src/node/demo/pages.js';
 import { parseArgs } from '../../../../proxy-core/bin/cli-args.js';
 import { formatAccessLine } from '../../../../proxy-core/bin/banner.js';
 import type { RequestRecord } from '../../../../proxy-core/src/common/request-record.js';
@@ -114,5 +119,42 @@ describe('access-log line', () => {
     expect(formatAccessLine(record({ host: '', route: [], service: 'web', error: { code: 'PB_ERR_BACKEND_CONNECT', message: 'x' } }))).toBe(
       '127.0.0.1 "GET http://unknown/ HTTP/1.1" 200 1234 12.3ms web PB_ERR_BACKEND_CONNECT',
     );
+  });
+});
+
+describe('palimg examples on the demo front page', () => {
+  const docroot = new URL('../../../../resources/docroot', import.meta.url).pathname;
+  const read = (p: string): Uint8Array => new Uint8Array(fs.readFileSync(path.join(docroot, p)));
+
+  it('the images in resources/docroot/palimg are palette images', () => {
+    const files = fs.readdirSync(path.join(docroot, 'palimg')).sort();
+    expect(files).toEqual(['bands.png', 'cog.gif', 'frank.png']);
+    for (const f of files) {
+      const bytes = read(`/palimg/${f}`);
+      if (f.endsWith('.png')) expect(bytes[25], `${f}: IHDR colour type 3`).toBe(3);
+      else expect(bytes[10]! & 0x80, `${f}: global colour table`).toBe(0x80);
+    }
+  });
+
+  it('every example names one of them with a spec palimg accepts, and changes its colours', () => {
+    for (const [caption, uri] of PALIMG_EXAMPLES) {
+      const target = matchPalimgUri(uri);
+      if (!target) {
+        expect(caption).toBe('as it is');
+        expect(fs.existsSync(path.join(docroot, uri)), uri).toBe(true);
+        continue;
+      }
+      const change = parsePaletteSpec(target.spec);
+      expect(change, uri).not.toBeNull();
+      const original = read(target.path);
+      const r = recolourImage(target.kind!, original, change!);
+      expect(r.ok, uri).toBe(true);
+      if (r.ok) expect(Buffer.from(r.image).equals(Buffer.from(original)), uri).toBe(false);
+    }
+  });
+
+  it('the front page links them on the stat host', () => {
+    const html = homePage({ host: 'www.lj.localhost:8080', backend: '127.0.0.1:8081' }, [], { line: 'GET / HTTP/1.0', headers: [] });
+    for (const [, uri] of PALIMG_EXAMPLES) expect(html).toContain(`<img src="http://stat.lj.localhost:8080${uri}"`);
   });
 });

@@ -130,3 +130,13 @@ describe.runIf(havePerlbal())('Vpaths vs Perlbal 1.80', () => {
     expect(sel(dump.perlbal)).toContain("# Plugin 'Vpaths' isn't capable of dumping config.");
   });
 });
+
+describe.runIf(havePerlbal())('Vpaths: deliberate differences', () => {
+  it('no matching rule and no default_service: a 404 instead of a hang', async () => {
+    const servers = await startBoth(config(), ['sel', 'withdefault', 'mgmt']);
+    const r = await sendBoth(servers, 'sel', get('/nothing/here'));
+    expect(r.perlbal).toEqual([]);
+    expect(r.ours[0]!.statusLine).toBe('HTTP/1.0 404 Not Found');
+    expect(r.ours[0]!.body).toBe('<h1>404 - Not Found</h1>\nNot Found (no service selected)');
+  });
+});

@@ -13,6 +13,13 @@ function url(host: string, port: number, tls: boolean): string {
   return `${tls ? 'https' : 'http'}://${h}:${port}/`;
 }
 
+/** How to talk to a management port: telnet, or over TLS a TLS client; a browser either way. */
+function manageHow(host: string, port: number, tls: boolean): string {
+  const h = host === '0.0.0.0' ? '127.0.0.1' : host;
+  const line = tls ? `openssl s_client -quiet -connect ${h}:${port}` : 'telnet';
+  return `${line}, or ${url(host, port, tls)} in a browser`;
+}
+
 export function describeListeners(core: ProxyCore): string[] {
   const rows: string[][] = [];
   const listening = new Set<string>();
@@ -20,7 +27,7 @@ export function describeListeners(core: ProxyCore): string[] {
     listening.add(l.service);
     const host = l.listen.includes(':') ? l.listen.split(':')[0]! : '0.0.0.0';
     let where = `${host}:${l.port}${l.protocol === 'udp' ? ' (udp)' : ''}`;
-    if (l.role === 'management') where += `  (telnet, or ${url(host, l.port, false)} in a browser)`;
+    if (l.role === 'management') where += `  (${manageHow(host, l.port, l.tls)})`;
     else if (l.protocol === 'tcp') where = url(host, l.port, l.tls);
     rows.push([l.service, l.role, where]);
   }

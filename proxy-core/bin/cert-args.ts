@@ -44,21 +44,26 @@ Run \`perlbal-desktop cert <command> --help\` for its options.
 const COMMAND_USAGE: Record<CertCommand, string> = {
   create: `Usage: perlbal-desktop cert create [--config FILE] [--hosts NAME,...] [--out DIR] [--force]
   --config=FILE, -c FILE  take host names from this Perlbal config: VHOST patterns and listen
-                          addresses (default: the bundled resources/perlbal.conf, unless
-                          --hosts is given)
+                          addresses (default, with no --hosts either: the config and names the
+                          last create in DIR was given, kept in names.json, else the bundled
+                          resources/perlbal.conf)
   --hosts=NAME,...        host names or IPs to cover; *.name covers one level below name
-  --out=DIR, -o DIR       the certificate folder (default: DEFAULT_DIR)
+  --out=DIR, -o DIR       the certificate folder, relative to the current folder
+                          (default: DEFAULT_DIR)
   --force, -f             replace the authority and the server certificate, even if they
                           are not ours (browsers must then trust the new authority)
   --help, -h              show this help
 
-Writes ca.pem, ca-key.pem, cert.pem and key.pem (keys with mode 0600) and reuses the
-authority already in DIR. localhost, 127.0.0.1 and ::1 are always covered.
+Writes ca.pem, ca-key.pem, cert.pem and key.pem (keys with mode 0600) and names.json (what
+was asked for), and reuses the authority already in DIR. localhost, 127.0.0.1 and ::1 are
+always covered.
 Exit status: 0 done, 1 nothing written (see the message), 2 bad arguments.
 `,
   show: `Usage: perlbal-desktop cert show [--out DIR] [--config FILE] [--hosts NAME,...]
   --out=DIR, -o DIR       the certificate folder (default: DEFAULT_DIR)
-  --config=FILE, -c FILE  check coverage against this config (default: the bundled one)
+  --config=FILE, -c FILE  check coverage against this config (default, with no --hosts
+                          either: what create was given, from names.json, else the bundled
+                          config)
   --hosts=NAME,...        check coverage of these names too
   --help, -h              show this help
 

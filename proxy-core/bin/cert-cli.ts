@@ -19,11 +19,13 @@ import {
 import {
   defaultCertDir,
   readIfExists,
+  readRequest,
   storeFiles,
+  type CertRequest,
   type StoreFiles,
 } from '../src/node/certs/cert-store.js';
 import { ensureCertificates } from '../src/node/certs/ensure-certs.js';
-import { ALWAYS_COVERED, normaliseHosts } from '../src/node/certs/host-names.js';
+import { ALWAYS_COVERED, normaliseHosts, parseHostName } from '../src/node/certs/host-names.js';
 import { hostsFromConfig } from '../src/node/certs/hosts-from-config.js';
 import { checkTrust, type TrustReport } from '../src/node/certs/trust-check.js';
 import {
@@ -38,36 +40,67 @@ import { DEFAULT_CONFIG } from './perlbal.js';
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
 const date = (d: Date): string => d.toISOString().slice(0, 10);
 
-/** The names to cover: the config's (explicit, or the bundled one unless --hosts), plus --hosts. */
+/** The names to cover, where each comes from, and the request to record in names.json. */
 interface Wanted {
   hosts: string[];
-  /** `file (VHOST ..., listen ...)` when a config was read. */
-  from?: string;
+  /** For `Names from:`: `file (VHOST ..., listen ...)`, `--hosts a,b`. */
+  from: string[];
   notes: string[];
+  /** Each name (normalised, as on a certificate) and where it comes from, for `show`. */
+  sourceOf: Map<string, string>;
+  request: CertRequest;
 }
 
-function wantedHosts(opts: CertOptions): Wanted {
-  const wanted: Wanted = { hosts: [], notes: [] };
-  if (opts.config !== undefined || opts.hosts.length === 0) {
-    const file = path.resolve(opts.config ?? DEFAULT_CONFIG);
+const RECORDED = ' (as recorded in names.json by cert create)';
+
+/**
+ * The request: --config and/or --hosts when given; else what the last `cert create` in the folder
+ * was asked for (names.json), so `show` and a later `create` check the same names; else the
+ * bundled config. A recorded config is read again, so a host added to it since is noticed.
+ */
+function wantedHosts(opts: CertOptions, dir: string): Wanted {
+  const explicit = opts.config !== undefined || opts.hosts.length > 0;
+  const recorded = explicit ? null : readRequest(storeFiles(dir).request);
+  const request: CertRequest = recorded ?? {
+    config: opts.config !== undefined || !explicit ? path.resolve(opts.config ?? DEFAULT_CONFIG) : null,
+    hosts: opts.hosts,
+  };
+  const how = recorded ? RECORDED : '';
+  const wanted: Wanted = { hosts: [], from: [], notes: [], sourceOf: new Map(), request };
+  const add = (host: string, source: string): void => {
+    wanted.hosts.push(host);
+    const key = normalised(host);
+    if (key !== null && !wanted.sourceOf.has(key)) wanted.sourceOf.set(key, source);
+  };
+  if (request.config !== null) {
+    const file = request.config;
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      throw new Error(`Can't read the config ${file}: ${(e as Error).message}`, { cause: e });
+      throw new Error(`Can't read the config ${file}${how}: ${(e as Error).message}`, { cause: e });
     }
     const found = hostsFromConfig(text, file);
-    wanted.hosts.push(...found.hosts);
-    wanted.from = `${file}${found.sources.length ? ` (${found.sources.join(', ')})` : ' (no VHOST or listen address names a host)'}`;
+    for (const h of found.hosts) add(h, `${found.sourceOf.get(h) ?? 'the config'} in ${file}`);
+    wanted.from.push(`${file}${found.sources.length ? ` (${found.sources.join(', ')})` : ' (no VHOST or listen address names a host)'}`);
     wanted.notes.push(...found.notes);
     if (found.problems.length) {
-      wanted.notes.push(
-        `The config has errors; names were read from the rest. First: ${found.problems[0]}`,
-      );
+      wanted.notes.push(`The config has errors; names were read from the rest. First: ${found.problems[0]}`);
     }
   }
-  wanted.hosts.push(...opts.hosts);
+  for (const h of request.hosts) add(h, `--hosts${how}`);
+  if (request.hosts.length) wanted.from.push(`--hosts ${request.hosts.join(',')}`);
+  if (recorded) wanted.from[wanted.from.length - 1] += RECORDED;
   return wanted;
+}
+
+/** The name as a certificate carries it, or null when it can't be on one (create says why). */
+function normalised(host: string): string | null {
+  try {
+    return parseHostName(host).name;
+  } catch {
+    return null;
+  }
 }
 
 function trustLine(report: TrustReport, dir: string): string {
@@ -85,8 +118,8 @@ function toolLines(report: TrustReport): string[] {
 }
 
 async function create(opts: CertOptions, dir: string): Promise<number> {
-  const wanted = wantedHosts(opts);
-  const r = await ensureCertificates({ dir, hosts: wanted.hosts, force: opts.force });
+  const wanted = wantedHosts(opts, dir);
+  const r = await ensureCertificates({ dir, hosts: wanted.hosts, force: opts.force, request: wanted.request });
   const ca = summarise(new nodeCrypto.X509Certificate(fs.readFileSync(r.files.caCert)));
   out(`Certificate folder: ${dir}`);
   const caWhat = r.authority === 'reused' ? 'reused' : `${r.authority} (key ca-key.pem, mode 0600)`;
@@ -98,7 +131,7 @@ async function create(opts: CertOptions, dir: string): Promise<number> {
       : `${r.server}${why} (key key.pem, mode 0600)`;
   out(`Server certificate: cert.pem ${serverWhat}, valid until ${date(r.notAfter)}`);
   out(`Names:              ${r.names.join(', ')}`);
-  if (wanted.from) out(`Names from:         ${wanted.from}`);
+  if (wanted.from.length) out(`Names from:         ${wanted.from.join('; ')}`);
   if (r.carriedOver.length) out(`Kept from the previous certificate: ${r.carriedOver.join(', ')}`);
   printNotes([...wanted.notes, ...r.notes]);
   out();
@@ -133,7 +166,7 @@ function printCert(title: string, c: CertSummary): void {
 }
 
 /** The server part of `show`: what to renew, or why it can't be renewed without --force. */
-function showServer(files: StoreFiles, ca: nodeCrypto.X509Certificate, needed: string[]): string[] {
+function showServer(files: StoreFiles, ca: nodeCrypto.X509Certificate, needed: string[], wanted: Wanted): string[] {
   const pem = readIfExists(files.cert);
   if (pem === null) return ['there is no cert.pem'];
   const cert = parseCert(pem, files.cert);
@@ -146,10 +179,10 @@ function showServer(files: StoreFiles, ca: nodeCrypto.X509Certificate, needed: s
   out(
     `  Key:      key.pem ${keyPem === null ? 'is missing' : keyOk ? `matches${modeOf(files.key)}` : "doesn't match"}`,
   );
-  const missing = missingNames(summary.names, needed);
-  out(
-    `  Covers the config's names: ${missing.length ? `no, missing ${missing.join(', ')}` : 'yes'}`,
+  const missing = missingNames(summary.names, needed).map(
+    (n) => `${n} (${wanted.sourceOf.get(n) ?? 'always covered'})`,
   );
+  out(`  Covers the names wanted: ${missing.length ? `no, missing ${missing.join(', ')}` : 'yes'}`);
   const reasons = renewalReasons(summary, needed, keyOk);
   return ours ? reasons : [...reasons, 'it was not issued by ca.pem'];
 }
@@ -163,7 +196,7 @@ async function show(opts: CertOptions, dir: string): Promise<number> {
     );
     return 1;
   }
-  const wanted = wantedHosts(opts);
+  const wanted = wantedHosts(opts, dir);
   const needed = normaliseHosts([...wanted.hosts, ...ALWAYS_COVERED]).hosts.map((h) => h.name);
   const ca = parseCert(caPem, files.caCert);
   out(`Certificate folder: ${dir}`);
@@ -175,8 +208,8 @@ async function show(opts: CertOptions, dir: string): Promise<number> {
   const trust = await checkTrust(files.caCert, caPem);
   out(`  Trusted:  ${trustLine(trust, dir)}`);
   for (const line of toolLines(trust)) out(`            ${line}`);
-  const reasons = showServer(files, ca, needed);
-  if (wanted.from) out(`Names wanted from: ${wanted.from}`);
+  const reasons = showServer(files, ca, needed, wanted);
+  if (wanted.from.length) out(`Names wanted from: ${wanted.from.join('; ')}`);
   printNotes(wanted.notes);
   if (reasons.length === 0) {
     out('Renewal: nothing to renew.');

@@ -175,6 +175,7 @@ describe('cert create', () => {
       'ca.pem',
       'cert.pem',
       'key.pem',
+      'names.json',
     ]);
   });
 });
@@ -205,10 +206,44 @@ describe('cert show', () => {
     const grown = ljConf(base, ['www.dw.localhost']);
     const stale = await runCli(['cert', 'show', '--config', grown, '--out', certs]);
     expect(stale.code).toBe(3);
-    expect(stale.stdout).toContain("Covers the config's names: no, missing www.dw.localhost");
+    expect(stale.stdout).toContain(
+      `Covers the names wanted: no, missing www.dw.localhost (VHOST www.dw.localhost in ${grown})`,
+    );
     expect(stale.stdout).toContain(
       `Renewal: needed, it doesn't cover www.dw.localhost. Run: perlbal-desktop cert create --out "${certs}"`,
     );
+  });
+
+  it('without --config or --hosts, checks the names create was given (names.json)', async () => {
+    const { base, certs } = tempDir();
+    const made = await runCli(['cert', 'create', '--out', certs, '--hosts', 'foo.test,*.lj.localhost']);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain('Names:              foo.test, *.lj.localhost, localhost, 127.0.0.1, ::1');
+    expect(JSON.parse(read(certs, 'names.json'))).toEqual({ config: null, hosts: ['foo.test', '*.lj.localhost'] });
+    const shown = await runCli(['cert', 'show', '--out', certs]);
+    expect(shown.stderr).toBe('');
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Covers the names wanted: yes');
+    expect(shown.stdout).toContain(
+      'Names wanted from: --hosts foo.test,*.lj.localhost (as recorded in names.json by cert create)',
+    );
+    // create again with no names: the same request, nothing to do.
+    const again = await runCli(['cert', 'create', '--out', certs]);
+    expect(again.stdout).toMatch(/cert\.pem kept, it covers every name/);
+    // Names asked for explicitly replace the record; each missing name says where it comes from.
+    const conf = ljConf(base);
+    const other = await runCli(['cert', 'show', '--out', certs, '--config', conf, '--hosts', 'bar.test']);
+    expect(other.code).toBe(3);
+    expect(other.stdout).toContain(
+      `Covers the names wanted: no, missing lj.localhost (VHOST *.lj.localhost in ${conf}), bar.test (--hosts)`,
+    );
+    // A recorded config is read again: a host added to it since is missing.
+    await runCli(['cert', 'create', '--out', certs, '--config', conf]);
+    ljConf(base, ['www.dw.localhost']);
+    const grown = await runCli(['cert', 'show', '--out', certs]);
+    expect(grown.code).toBe(3);
+    expect(grown.stdout).toContain(`missing www.dw.localhost (VHOST www.dw.localhost in ${conf})`);
+    expect(grown.stdout).toContain(`Names wanted from: ${conf} (VHOST`);
   });
 
   it('reports a tool variable that points at the authority', async () => {

@@ -1,7 +1,8 @@
 /**
- * The certificate folder: where it is by default, the four files in it, and how they are
- * written. Keys are written with mode 0600 into a 0700 folder, each file through a temporary
- * name and a rename, so a proxy reading them never sees half a file.
+ * The certificate folder: where it is by default, the files in it (four PEM files and
+ * names.json, what they were made to cover), and how they are written. Keys are written with
+ * mode 0600 into a 0700 folder, each file through a temporary name and a rename, so a proxy
+ * reading them never sees half a file.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ export const CA_CERT_FILE = 'ca.pem';
 export const CA_KEY_FILE = 'ca-key.pem';
 export const SERVER_CERT_FILE = 'cert.pem';
 export const SERVER_KEY_FILE = 'key.pem';
+export const REQUEST_FILE = 'names.json';
 
 /** Private keys: owner read/write only. */
 export const KEY_MODE = 0o600;
@@ -41,6 +43,8 @@ export interface StoreFiles {
   caKey: string;
   cert: string;
   key: string;
+  /** names.json: the CertRequest the certificate was last made for. */
+  request: string;
 }
 
 export function storeFiles(dir: string): StoreFiles {
@@ -50,7 +54,47 @@ export function storeFiles(dir: string): StoreFiles {
     caKey: path.join(dir, CA_KEY_FILE),
     cert: path.join(dir, SERVER_CERT_FILE),
     key: path.join(dir, SERVER_KEY_FILE),
+    request: path.join(dir, REQUEST_FILE),
   };
+}
+
+/**
+ * What a certificate was made to cover, as asked (kept in names.json), so that a later `show` or
+ * `create` without names checks the same ones: the config is read again then, so a host added to
+ * it since is noticed.
+ */
+export interface CertRequest {
+  /** The config the names come from (an absolute path), or null when only hosts were given. */
+  config: string | null;
+  /** Names given explicitly (--hosts), as typed. */
+  hosts: string[];
+}
+
+/** The recorded request, or null when there is none (a folder made before names.json). */
+export function readRequest(file: string): CertRequest | null {
+  const text = readIfExists(file);
+  if (text === null) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new PerlbalError('PB_ERR_CERT_UNUSABLE', `${file} isn't valid JSON: ${(e as Error).message}`, { file });
+  }
+  const r = v as Partial<CertRequest> | null;
+  const config = r?.config;
+  const hosts = r?.hosts;
+  if (
+    (config !== null && typeof config !== 'string') ||
+    !Array.isArray(hosts) ||
+    !hosts.every((h) => typeof h === 'string')
+  ) {
+    throw new PerlbalError('PB_ERR_CERT_UNUSABLE', `${file} should hold {"config": path or null, "hosts": [names]}`, { file });
+  }
+  return { config, hosts };
+}
+
+export function writeRequest(file: string, request: CertRequest): void {
+  writeAtomically(file, `${JSON.stringify(request, null, 2)}\n`, CERT_MODE);
 }
 
 /** The file's text, or null when it doesn't exist; other failures are PB_ERR_CERT_UNUSABLE. */

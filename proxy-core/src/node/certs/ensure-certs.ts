@@ -19,6 +19,8 @@ import {
   storeFiles,
   writeCert,
   writeKey,
+  writeRequest,
+  type CertRequest,
   type StoreFiles,
 } from './cert-store.js';
 import { ALWAYS_COVERED, normaliseHosts, parseHostName, type HostName } from './host-names.js';
@@ -31,6 +33,8 @@ export interface EnsureOptions {
   /** Replace the authority and the server certificate, whatever is there. */
   force?: boolean;
   now?: Date;
+  /** Where `hosts` came from, recorded in names.json once the certificates are in place. */
+  request?: CertRequest;
 }
 
 export interface EnsureResult {
@@ -161,6 +165,7 @@ export async function ensureCertificates(opts: EnsureOptions): Promise<EnsureRes
     writeCert(files.cert, issued.certPem);
     summary = summarise(new nodeCrypto.X509Certificate(issued.certPem));
   }
+  if (opts.request) writeRequest(files.request, opts.request);
   return {
     files,
     authority: state,

@@ -11,8 +11,10 @@ import { nodeEnv } from '../node-env.js';
 export interface ConfigHosts {
   /** Names as written for a certificate, in config order, de-duplicated. */
   hosts: string[];
-  /** Where each name came from (`VHOST *.lj.localhost`, `listen 127.0.0.1:8080`). */
+  /** Where the names came from (`VHOST *.lj.localhost`, `listen 127.0.0.1:8080`). */
   sources: string[];
+  /** The first of those for each name in `hosts`. */
+  sourceOf: Map<string, string>;
   /** Things a user should know: catch-alls, deeper names a wildcard won't cover. */
   notes: string[];
   /** Config errors, as `line N: message`; names were still read from what parsed. */
@@ -44,7 +46,10 @@ function fromVhost(pattern: string, out: ConfigHosts, target: string): void {
 }
 
 function add(out: ConfigHosts, host: string, source: string): void {
-  if (!out.hosts.includes(host)) out.hosts.push(host);
+  if (!out.hosts.includes(host)) {
+    out.hosts.push(host);
+    out.sourceOf.set(host, source);
+  }
   if (!out.sources.includes(source)) out.sources.push(source);
 }
 
@@ -56,7 +61,7 @@ function fromListen(listen: string, out: ConfigHosts): void {
 }
 
 export function hostsFromModel(model: ConfigModel): ConfigHosts {
-  const out: ConfigHosts = { hosts: [], sources: [], notes: [], problems: [] };
+  const out: ConfigHosts = { hosts: [], sources: [], sourceOf: new Map(), notes: [], problems: [] };
   for (const svc of model.services) {
     for (const [pattern, target] of vhostRules(svc)) fromVhost(pattern, out, target);
   }

@@ -25,8 +25,11 @@ export interface Run {
   stderr: string;
 }
 
-/** Run the CLI to the end; trust-check variables are cleared so output doesn't depend on the shell. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+/**
+ * Run the CLI to the end (in `cwd`, default this process's); trust-check variables are cleared
+ * so output doesn't depend on the shell.
+ */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const clean = { ...process.env };
     for (const v of [
@@ -43,6 +46,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run
     const child = spawn(process.execPath, [BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...clean, ...env },
+      ...(cwd ? { cwd } : {}),
     });
     let stdout = '';
     let stderr = '';

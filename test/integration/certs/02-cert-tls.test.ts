@@ -1,13 +1,15 @@
 /**
  * The generated certificate in use: our web_server with enable_ssl serves it, and clients
  * that trust only ca.pem (Node's tls, curl --cacert) accept every name on it and refuse a
- * name that isn't, including a name two levels under a wildcard.
+ * name that isn't, including a name two levels under a wildcard. curl reaches it by each DNS
+ * name, by 127.0.0.1 and on the IPv6 loopback by ::1.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ensureCertificates } from '../../../proxy-core/src/node/certs/ensure-certs.js';
 import { startCore } from '../../helpers/start-core.js';
 import { tempDir } from './cert-helpers.js';
@@ -102,6 +104,34 @@ describe('a generated certificate served by enable_ssl', () => {
   });
 });
 
+/**
+ * A port on [::1] whose connections reach `port` on 127.0.0.1 byte for byte, so the TLS service
+ * (Perlbal's `listen` takes IPv4 addresses only) answers on the IPv6 loopback with its own
+ * handshake. Null when ::1 can't be bound (no IPv6 loopback).
+ */
+async function onV6Loopback(port: number): Promise<number | null> {
+  const open = new Set<net.Socket>();
+  const relay = net.createServer((inbound) => {
+    const outbound = net.connect(port, '127.0.0.1');
+    inbound.pipe(outbound).pipe(inbound);
+    for (const sock of [inbound, outbound]) {
+      open.add(sock);
+      sock.on('close', () => open.delete(sock));
+      sock.on('error', () => (inbound.destroy(), outbound.destroy()));
+    }
+  });
+  const bound = await new Promise<boolean>((resolve) => {
+    relay.once('error', () => resolve(false));
+    relay.listen(0, '::1', () => resolve(true));
+  });
+  if (!bound) return null;
+  onTestFinished(() => {
+    for (const sock of open) sock.destroy();
+    return new Promise<void>((r) => relay.close(() => r()));
+  });
+  return (relay.address() as net.AddressInfo).port;
+}
+
 function curl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile('curl', ['-sS', '--max-time', '10', ...args], (err, stdout, stderr) => {
@@ -129,6 +159,14 @@ describe('curl --cacert ca.pem (curl is installed on the test machines)', () => 
 
   it('fetches https://127.0.0.1/ by its IP SAN', async () => {
     const r = await curl(['--cacert', s.caFile, `https://127.0.0.1:${s.port}/hello.txt`]);
+    expect(r.stdout).toBe('hello over TLS\n');
+  });
+
+  it('fetches https://[::1]/ by its IP SAN, listening on the IPv6 loopback', async (ctx) => {
+    const v6 = await onV6Loopback(s.port);
+    if (v6 === null) return ctx.skip('this machine has no IPv6 loopback');
+    const r = await curl(['-g', '--cacert', s.caFile, `https://[::1]:${v6}/hello.txt`]);
+    expect(r.stderr).toBe('');
     expect(r.stdout).toBe('hello over TLS\n');
   });
 

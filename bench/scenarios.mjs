@@ -95,11 +95,9 @@ export const SCENARIOS = [
 ];
 
 // ---- TLS: a 1 KiB file over HTTPS, on keep-alive connections and with a new connection (and
-// so a handshake) per request. Each server keeps its default TLS settings.
+// so a handshake) per request, with the same connections as every other scenario. Each server
+// keeps its default TLS settings.
 const TLS_WEB = { ours: 'ours-tls', perlbal: 'perlbal-tls', nginx: 'nginx-tls' };
-// Perlbal 1.80's SocketSSL stalls (0 responses until its 60 s handshake timeout) when ten or
-// more handshakes arrive at once, as wrk's 50 connections do: every server gets 8 here.
-const TLS_CONNECTIONS = ['-c', '8'];
 
 function tlsScenario(name, wrkArgs, target) {
   return {
@@ -107,7 +105,7 @@ function tlsScenario(name, wrkArgs, target) {
     servers: TLS_WEB,
     prepare: (env) => file(env, '1k.bin', 1024),
     url: (s) => `https://127.0.0.1:${s.port}/1k.bin`,
-    wrkArgs: [...TLS_CONNECTIONS, ...wrkArgs],
+    wrkArgs,
     ...(target ? { target } : {}),
   };
 }

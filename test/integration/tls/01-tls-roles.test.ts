@@ -106,7 +106,7 @@ describe('enable_ssl on every role', () => {
     expect(header(res, 'Content-Type')).toMatch(/html/);
   });
 
-  it('twenty handshakes at once all complete (Perlbal 1.80 stalls at ten)', async () => {
+  it('twenty handshakes at once all complete', async () => {
     const s = await setup();
     const pb = await startCore(
       `CREATE SERVICE web\n  SET role = web_server\n  SET listen = 127.0.0.1:0\n  SET docroot = ${s.docroot}\n${ssl(s.key, s.cert)}ENABLE web\n`,

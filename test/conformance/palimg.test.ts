@@ -1,6 +1,7 @@
 /**
  * Palimg against the real Perlbal 1.80 plugin (`LOAD palimg`, String::CRC32 installed):
- * the same generated palette PNGs and GIFs served by both, over many random valid specs
+ * the same generated palette PNGs and GIFs (some with an editor's gAMA/cHRM/sRGB/tEXt chunks
+ * before PLTE, as LiveJournal's own) served by both, over many random valid specs
  * (seeded, so a failure repeats), must come back with the same status and the same bytes.
  * Where the original is broken (palimg-spec section 6) the test states both answers: Perlbal's
  * 200 followed by an error page, and our clean response.
@@ -106,6 +107,24 @@ describe.runIf(havePerlbal())('palimg vs Perlbal 1.80', () => {
       expect(o.body.equals(p.body), `${uri}: body bytes`).toBe(true);
     }
   });
+
+  // LiveJournal's images came from editors that put gAMA, cHRM, sRGB, pHYs, tIME and tEXt
+  // between IHDR and PLTE; the PLTE must be found behind them and only it rewritten.
+  it.each(['photoshop4.png', 'gimp16.png', 'pngcrush256.png'])(
+    '%s (ancillary chunks before PLTE): identical bytes for tints, gradients and entries',
+    async (image) => {
+      const servers = await start();
+      for (const spec of ['tff8000', 't336699ffffff', 'g00ff00000fffffff', '0abcdef3123456']) {
+        const uri = `/palimg/${image}/p${spec}`;
+        const { perlbal, ours } = await askBoth(servers, uri);
+        expect(perlbal.responses, uri).toHaveLength(1);
+        const [p, o] = [perlbal.responses[0]!, ours.responses[0]!];
+        expect(p.status, uri).toBe(200);
+        expect(o.statusLine, uri).toBe(p.statusLine);
+        expect(o.body.equals(p.body), `${uri}: body bytes`).toBe(true);
+      }
+    },
+  );
 
   it('the header differences are exactly ETag added and Accept-Ranges dropped', async () => {
     const servers = await start();

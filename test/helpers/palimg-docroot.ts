@@ -7,7 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onTestFinished } from 'vitest';
-import { encodeGif, encodePng, prng, randomPalette, randomPixels } from './palimg-images.js';
+import {
+  editorChunks,
+  encodeGif,
+  encodePng,
+  prng,
+  randomPalette,
+  randomPixels,
+} from './palimg-images.js';
 
 /** Fixed mtime: Thu, 01 Jan 2004 00:00:00 GMT (as in the palimg spec's captures). */
 export const PALIMG_MTIME = 1072915200;
@@ -69,6 +76,10 @@ export function validImages(): Record<string, Buffer> {
     'late-plte.png': png(6, 16, 8, 8, {
       before: [['tEXt', Buffer.from(`Comment\0${'x'.repeat(3000)}`)]],
     }),
+    // As LiveJournal's own images: editor chunks between IHDR and PLTE.
+    'photoshop4.png': png(21, 4, 6, 6, { alpha: [0, 255], before: editorChunks('photoshop') }),
+    'gimp16.png': png(22, 16, 9, 7, { bitDepth: 4, before: editorChunks('gimp') }),
+    'pngcrush256.png': png(23, 256, 16, 16, { before: editorChunks('pngcrush') }),
     'pal2.gif': gif(7, 2, 10, 10),
     'pal4.gif': gif(8, 4, 12, 6, { transparent: 2 }),
     'pal16.gif': gif(9, 16, 40, 40),

@@ -1,6 +1,6 @@
 /**
  * Tiny encoders for palimg tests: palette PNGs (any palette size, bit depth 1-8, optional
- * tRNS and ancillary chunks) and GIFs (global colour table of 2-256 entries, LZW written as
+ * tRNS and ancillary chunks, such as the gAMA/cHRM/sRGB/tEXt editors write before PLTE) and GIFs (global colour table of 2-256 entries, LZW written as
  * literal codes with a clear code before the code width would grow). The images are valid,
  * so what the server returns can be checked by decoding as well as byte by byte.
  */
@@ -90,6 +90,68 @@ export function encodePng(o: PngOptions): Buffer {
   parts.push(pngChunk('IDAT', zlib.deflateSync(packRows(o, depth))));
   parts.push(pngChunk('IEND', new Uint8Array(0)));
   return Buffer.concat(parts);
+}
+
+// Ancillary chunks before PLTE, as image editors write them (LiveJournal's palimg images came
+// out of Photoshop, GIMP and pngcrush with gAMA, cHRM, sRGB and tEXt ahead of the palette).
+
+const u32 = (...values: number[]): Buffer => {
+  const b = Buffer.alloc(4 * values.length);
+  values.forEach((v, i) => b.writeUInt32BE(v, 4 * i));
+  return b;
+};
+
+/** gAMA 1/2.2 (45455). */
+export const GAMA_CHUNK: [string, Uint8Array] = ['gAMA', u32(45455)];
+/** cHRM with the sRGB primaries and D65 white point. */
+export const CHRM_CHUNK: [string, Uint8Array] = [
+  'cHRM',
+  u32(31270, 32900, 64000, 33000, 30000, 60000, 15000, 6000),
+];
+/** sRGB, perceptual intent. */
+export const SRGB_CHUNK: [string, Uint8Array] = ['sRGB', Buffer.from([0])];
+/** pHYs, 72 dpi. */
+export const PHYS_CHUNK: [string, Uint8Array] = [
+  'pHYs',
+  Buffer.concat([u32(2835, 2835), Buffer.from([1])]),
+];
+/** tIME 2004-01-01 00:00:00. */
+export const TIME_CHUNK: [string, Uint8Array] = ['tIME', Buffer.from([0x07, 0xd4, 1, 1, 0, 0, 0])];
+
+/** A tEXt chunk (`keyword\0text`, Latin-1). */
+export function textChunk(keyword: string, text: string): [string, Uint8Array] {
+  return ['tEXt', Buffer.from(`${keyword}\0${text}`, 'latin1')];
+}
+
+/**
+ * The chunks a PNG saved by an editor carries before PLTE: `photoshop` (gAMA, cHRM, tEXt
+ * Software), `gimp` (gAMA, sRGB, pHYs, tIME, tEXt Comment), `pngcrush` (sRGB, gAMA, cHRM,
+ * pHYs, two tEXt).
+ */
+export function editorChunks(
+  editor: 'photoshop' | 'gimp' | 'pngcrush',
+): ReadonlyArray<[string, Uint8Array]> {
+  switch (editor) {
+    case 'photoshop':
+      return [GAMA_CHUNK, CHRM_CHUNK, textChunk('Software', 'Adobe ImageReady')];
+    case 'gimp':
+      return [
+        GAMA_CHUNK,
+        SRGB_CHUNK,
+        PHYS_CHUNK,
+        TIME_CHUNK,
+        textChunk('Comment', 'Created with GIMP'),
+      ];
+    case 'pngcrush':
+      return [
+        SRGB_CHUNK,
+        GAMA_CHUNK,
+        CHRM_CHUNK,
+        PHYS_CHUNK,
+        textChunk('Title', 'controlstrip bg'),
+        textChunk('Author', 'LiveJournal'),
+      ];
+  }
 }
 
 /** The PLTE data of a PNG (first PLTE chunk), for checking results. */

@@ -61,6 +61,8 @@ const CASES: Array<[string, string]> = [
   ['SERVER aio_mode = linux', `SERVER aio_mode = linux\n${MGMT}`],
   ['an unknown SERVER key', `SERVER frob = 1\n${MGMT}`],
   ['DISABLE of a management service', `${MGMT}DISABLE mgmt\n`],
+  ['an ssl_key_file that is a directory', `CREATE SERVICE w\n  SET role = web_server\n  SET ssl_key_file = ${dir}\n${MGMT}`],
+  ['an ssl_cert_file that is a directory', `CREATE SERVICE w\n  SET role = web_server\n  SET ssl_cert_file = ${dir}/docroot\n${MGMT}`],
 ];
 
 describe.runIf(havePerlbal())('start-up vs Perlbal 1.80', () => {

@@ -15,7 +15,8 @@ export function nodeEnv(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(
       const addrs = os.networkInterfaces()[iface];
       return addrs?.find((a) => a.family === 'IPv4')?.address;
     },
-    fileExists: (p) => fs.existsSync(abs(p)),
+    // Perl's -f: a regular file (after symlinks); a directory is not one.
+    fileExists: (p) => statOf(abs(p))?.isFile() ?? false,
     dirExists: (p) => statOf(abs(p))?.isDirectory() ?? false,
     isExecutable(p) {
       try {

@@ -61,13 +61,36 @@ describe('bad key and certificate files', () => {
     }
   });
 
-  it('a directory where a file should be', async () => {
+  it("a directory where a file should be: refused on its line, as Perlbal's -f check does", async () => {
     const p = await pair();
-    const err = await refused(conf(p.keyFile, p.dir));
-    expect(err.message).toBe(
-      `Service 'rp': ${p.dir}: the certificate file is a directory, not a file`,
-    );
-    expect(err.details).toMatchObject({ file: p.dir, problem: 'not_a_file', service: 'rp' });
+    const err = await ProxyCore.start(conf(p.keyFile, p.dir)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    const d = (err as ConfigError).diagnostics.find((x) => x.severity === 'error')!;
+    expect(d).toMatchObject({
+      code: 'not_a_file',
+      message: `'${p.dir}' is a directory, not a file (for 'ssl_cert_file')`,
+      perlbal: `File '${p.dir}' not found for 'ssl_cert_file'`,
+      span: { line: 6, column: 23 },
+    });
+  });
+
+  it('a directory at reload time (the file replaced by one after ENABLE): the runtime says so', async () => {
+    const p = await pair();
+    const core = await ProxyCore.start(conf(p.keyFile, p.certFile));
+    try {
+      fs.unlinkSync(p.certFile);
+      fs.mkdirSync(p.certFile);
+      const model = structuredClone(core.model) as typeof core.model;
+      model.services[0]!.tunables['ssl_cipher_list'] = 'HIGH'; // a change, so the files are read again
+      const err = await core.applyModel(model).catch((e: unknown) => e);
+      expect((err as PerlbalError).code).toBe('PB_ERR_TLS_CONFIG');
+      expect((err as PerlbalError).message).toBe(
+        `Service 'rp': ${p.certFile}: the certificate file is a directory, not a file`,
+      );
+      expect((err as PerlbalError).details).toMatchObject({ file: p.certFile, problem: 'not_a_file', service: 'rp' });
+    } finally {
+      core.close();
+    }
   });
 
   it('unreadable (chmod 000): permission denied, unless we run as root, who reads it anyway', async () => {

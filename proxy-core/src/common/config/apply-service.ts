@@ -157,7 +157,7 @@ export function applyEnable(op: Op, cmd: EnableCommand): boolean {
       if (!op.env.fileExists(path)) {
         return fail(
           op,
-          'file_not_found',
+          op.env.dirExists(path) ? 'not_a_file' : 'file_not_found',
           { path, key },
           cmd.span,
           `SSL ${label} file (${path}) doesn't exist`,

@@ -101,6 +101,10 @@ const MESSAGES = {
       "'%key%' should be a whole number; Perlbal accepts '%value%' unchecked and treats it as 0",
   },
   file_not_found: { severity: 'error', message: "File '%path%' does not exist (for '%key%')" },
+  not_a_file: {
+    severity: 'error',
+    message: "'%path%' is a directory, not a file (for '%key%')",
+  },
   directory_not_found: {
     severity: 'error',
     message: "Directory '%path%' does not exist (for '%key%')",

@@ -42,6 +42,7 @@ const HEADS: Record<string, string> = {
   '/nul': 'HTTP/1.1 200 OK\r\nX-Nul: a\0b\r\nContent-Length: 2\r\n\r\nok',
   '/barecr': 'HTTP/1.1 200 OK\r\nX-Cr: a\rb\r\nContent-Length: 2\r\n\r\nok',
   '/http2': 'HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nok',
+  '/lfhead': 'HTTP/1.0 200 OK\nContent-Length: 6\n\nab\r\n\r\n',
 };
 
 async function pair(): Promise<ProxyPair> {
@@ -93,6 +94,14 @@ describe.runIf(havePerlbal())('backend response heads vs Perlbal 1.80: relayed t
 });
 
 describe.runIf(havePerlbal())('backend response heads vs Perlbal 1.80: where ours differs on purpose', () => {
+  it('a bare-LF head with CRLF CRLF in its body: Perlbal ends the head at that CRLF CRLF (silence); ours at the blank line', async () => {
+    const p = await pair();
+    const r = await both(p, '/lfhead', 5000);
+    expect(r.perlbal).toEqual([]);
+    expect(r.ours[0]!.statusLine).toBe('HTTP/1.0 200 OK');
+    expect(r.ours[0]!.body).toBe('ab\r\n\r\n');
+  });
+
   it('a repeated Content-Length of one number: Perlbal relays the merged list, ours one value', async () => {
     const p = await pair();
     for (const uri of ['/twocl', '/clist']) {

@@ -53,6 +53,8 @@ export interface CapturedBody {
   base64: string;
   /** Body bytes on the wire in all (more than were kept when `truncated`). */
   size: number;
+  /** Bytes on the wire the capture kept (before decoding): `size`, or the cap when cut. */
+  captured: number;
   /** Only the first bytes were kept (the cap), so the body shown is cut short. */
   truncated: boolean;
   /** Codings undone for viewing, in order: 'chunked' (a relayed chunked response), 'gzip', 'deflate', 'br'. */

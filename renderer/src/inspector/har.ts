@@ -4,12 +4,19 @@
  * proxy's error) goes under `_perlbal`, as the spec allows for custom fields (leading
  * underscore), so a HAR this exports imports back whole, and any other tool's HAR imports
  * with what it has.
+ *
+ * Captured bodies go where HAR puts them: the response's in `content.text` (UTF-8 text as is,
+ * anything else base64 with `encoding: "base64"`), the request's in `postData.text` (base64
+ * ones marked `_encoding: "base64"`, postData having no encoding field); a body cut by the
+ * capture's cap says so in its `comment`, and `_perlbal.bodies` keeps the sizes.
  */
 import type {
+  CapturedBody,
   HeaderList,
   RequestRecord,
   RequestTimings,
 } from '../../../proxy-core/src/common/request-record.js';
+import { base64Of, bytesOf, utf8Text } from './body-view.js';
 
 export interface HarNameValue {
   name: string;
@@ -28,6 +35,7 @@ export interface HarEntry {
     queryString: HarNameValue[];
     headersSize: number;
     bodySize: number;
+    postData?: HarPostData;
   };
   response: {
     status: number;
@@ -35,7 +43,7 @@ export interface HarEntry {
     httpVersion: string;
     cookies: HarNameValue[];
     headers: HarNameValue[];
-    content: { size: number; mimeType: string; text?: string };
+    content: HarContent;
     redirectURL: string;
     headersSize: number;
     bodySize: number;
@@ -56,6 +64,26 @@ export interface HarEntry {
   _perlbal?: PerlbalExtra;
 }
 
+export interface HarContent {
+  size: number;
+  mimeType: string;
+  text?: string;
+  encoding?: 'base64';
+  comment?: string;
+}
+
+export interface HarPostData {
+  mimeType: string;
+  params: HarNameValue[];
+  text: string;
+  /** Ours: the text is base64 (a body that is not UTF-8 text). */
+  _encoding?: 'base64';
+  comment?: string;
+}
+
+/** A captured body's facts, without its bytes (those are in content.text or postData.text). */
+type BodyFacts = Omit<CapturedBody, 'base64'>;
+
 /** The record fields HAR has no place for. */
 type PerlbalExtra = Pick<
   RequestRecord,
@@ -71,8 +99,9 @@ type PerlbalExtra = Pick<
       | 'backendResponseHeaders'
       | 'reproxy'
       | 'error'
+      | 'bodiesDropped'
     >
-  >;
+  > & { bodies?: { request?: BodyFacts; response?: BodyFacts } };
 
 export interface Har {
   log: {
@@ -162,6 +191,66 @@ function harTimings(t: RequestTimings): HarEntry['timings'] {
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
+function facts(b: CapturedBody): BodyFacts {
+  const { base64: _bytes, ...rest } = b;
+  return rest;
+}
+
+/** A body as HAR text: UTF-8 text as is, other bytes as base64. */
+function harText(b: CapturedBody): { text: string; base64: boolean; length: number } {
+  const bytes = bytesOf(b.base64);
+  const text = utf8Text(bytes);
+  return text !== null
+    ? { text, base64: false, length: bytes.length }
+    : { text: b.base64, base64: true, length: bytes.length };
+}
+
+function cutNote(b: CapturedBody): string | undefined {
+  return b.truncated
+    ? `Perlbal Desktop captured only the first ${b.captured} of ${b.size} bytes of this body`
+    : undefined;
+}
+
+function harContent(r: RequestRecord, mimeType: string): HarContent {
+  const b = r.responseBody;
+  if (!b) return { size: r.bytesOut, mimeType };
+  const t = harText(b);
+  const c: HarContent = { size: b.truncated ? r.bytesOut : t.length, mimeType, text: t.text };
+  if (t.base64) c.encoding = 'base64';
+  const note = cutNote(b);
+  if (note) c.comment = note;
+  return c;
+}
+
+function harPostData(r: RequestRecord): HarPostData | undefined {
+  const b = r.requestBody;
+  if (!b) return undefined;
+  const t = harText(b);
+  const p: HarPostData = {
+    mimeType: header(r.requestHeaders, 'content-type') ?? 'application/octet-stream',
+    params: [],
+    text: t.text,
+  };
+  if (t.base64) p._encoding = 'base64';
+  const note = cutNote(b);
+  if (note) p.comment = note;
+  return p;
+}
+
+/** The captured body HAR text stands for (our facts when the HAR is ours). */
+function bodyFromHar(
+  text: unknown,
+  base64: boolean,
+  known: BodyFacts | undefined,
+): CapturedBody | undefined {
+  if (typeof text !== 'string') return undefined;
+  const b64 = base64 ? text : base64Of(new TextEncoder().encode(text));
+  const n = bytesOf(b64).length;
+  return known
+    ? { ...known, base64: b64 }
+    : { base64: b64, size: n, captured: n, truncated: false };
+}
+
 export function recordToHarEntry(r: RequestRecord): HarEntry {
   const ctype = header(r.responseHeaders, 'content-type') ?? 'x-unknown';
   const extra: PerlbalExtra = {
@@ -182,9 +271,15 @@ export function recordToHarEntry(r: RequestRecord): HarEntry {
     'backendResponseHeaders',
     'reproxy',
     'error',
+    'bodiesDropped',
   ] as const) {
     if (r[k] !== undefined) (extra as Record<string, unknown>)[k] = r[k];
   }
+  if (r.requestBody || r.responseBody)
+    extra.bodies = {
+      ...(r.requestBody ? { request: facts(r.requestBody) } : {}),
+      ...(r.responseBody ? { response: facts(r.responseBody) } : {}),
+    };
   const t = harTimings(r.timings);
   const entry: HarEntry = {
     startedDateTime: new Date(r.startedAt).toISOString(),
@@ -206,7 +301,7 @@ export function recordToHarEntry(r: RequestRecord): HarEntry {
       httpVersion: httpVersion(r.httpVersion),
       cookies: [],
       headers: pairs(r.responseHeaders),
-      content: { size: r.bytesOut, mimeType: ctype },
+      content: harContent(r, ctype),
       redirectURL: header(r.responseHeaders, 'location') ?? '',
       headersSize: -1,
       bodySize: r.bytesOut,
@@ -218,6 +313,8 @@ export function recordToHarEntry(r: RequestRecord): HarEntry {
   if (r.node)
     entry.serverIPAddress = r.node.slice(0, r.node.lastIndexOf(':')).replace(/^\[|\]$/g, '');
   if (r.error) entry.comment = `${r.error.code}: ${r.error.message}`;
+  const post = harPostData(r);
+  if (post) entry.request.postData = post;
   return entry;
 }
 
@@ -297,9 +394,20 @@ export function fromHar(text: string): HarImport {
       'backendResponseHeaders',
       'reproxy',
       'error',
+      'bodiesDropped',
     ] as const) {
       if (x?.[k] !== undefined) (rec as unknown as Record<string, unknown>)[k] = x[k];
     }
+    const post = req.postData as Partial<HarPostData> | undefined;
+    const requestBody = bodyFromHar(post?.text, post?._encoding === 'base64', x?.bodies?.request);
+    if (requestBody) rec.requestBody = requestBody;
+    const content = res?.content as Partial<HarContent> | undefined;
+    const responseBody = bodyFromHar(
+      content?.text,
+      content?.encoding === 'base64',
+      x?.bodies?.response,
+    );
+    if (responseBody) rec.responseBody = responseBody;
     records.push(rec);
   });
   return { ok: true, records };

@@ -48,7 +48,12 @@ describe('capturedBody', () => {
 
   it('leaves a request body alone when only the head says chunked (llhttp de-chunked it)', () => {
     const b = capturedBody(all(Buffer.from('abc')), [['Transfer-Encoding', 'chunked']], false);
-    expect(b).toEqual({ base64: Buffer.from('abc').toString('base64'), size: 3, truncated: false });
+    expect(b).toEqual({
+      base64: Buffer.from('abc').toString('base64'),
+      size: 3,
+      captured: 3,
+      truncated: false,
+    });
   });
 
   it('decodes deflate (zlib and raw) and br', () => {

@@ -1,10 +1,12 @@
 /**
  * HAR 1.2 export and import of request records (round trip through `_perlbal`, other tools'
- * HAR without it), and "copy as curl".
+ * HAR without it; captured bodies in content.text and postData.text), and "copy as curl".
  */
 import { describe, expect, it } from 'vitest';
 import { toCurl, shellQuote } from '../../../renderer/src/inspector/curl.js';
 import { fromHar, toHar } from '../../../renderer/src/inspector/har.js';
+import type { RequestRecord } from '../../../proxy-core/src/common/request-record.js';
+import { validateHarSchema } from '../../e2e/har-schema.js';
 import { validateHar } from '../../helpers/har-validate.js';
 import { failedRecord, reproxiedRecord, sampleRecord } from '../../helpers/sample-records.js';
 
@@ -100,5 +102,91 @@ describe('copy as curl', () => {
       "curl -I 'http://www.lj.localhost/userpic/1?size=big&x=a%20b' --path-as-is --http1.0",
     );
     expect(shellQuote('plain/path-1.0')).toBe('plain/path-1.0');
+  });
+});
+
+describe('HAR bodies', () => {
+  const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64');
+  const withBodies = (): RequestRecord[] => [
+    sampleRecord({
+      id: 1,
+      method: 'POST',
+      requestHeaders: [
+        ['Host', 'www.lj.localhost'],
+        ['Content-Type', 'application/json'],
+      ],
+      requestBody: { base64: b64('{"q":"é"}'), size: 10, captured: 10, truncated: false },
+      responseHeaders: [['Content-Type', 'application/json']],
+      responseBody: {
+        base64: b64('{"ok":true}'),
+        size: 30,
+        captured: 22,
+        truncated: false,
+        decoded: ['chunked', 'gzip'],
+      },
+    }),
+    sampleRecord({
+      id: 2,
+      bytesIn: 4,
+      requestBody: {
+        base64: b64(Buffer.from([0, 1, 2, 0xff])),
+        size: 4,
+        captured: 4,
+        truncated: false,
+      },
+      responseBody: {
+        base64: b64(Buffer.from([0x89, 0x50, 0x4e, 0x47])),
+        size: 9000,
+        captured: 4,
+        truncated: true,
+      },
+    }),
+  ];
+
+  it('puts text bodies in content.text and postData.text, binary ones as base64', () => {
+    const har = toHar(withBodies());
+    expect(validateHar(har)).toEqual([]);
+    expect(validateHarSchema(har)).toEqual([]);
+    const [a, b] = har.log.entries;
+    expect(a!.request.postData).toEqual({
+      mimeType: 'application/json',
+      params: [],
+      text: '{"q":"é"}',
+    });
+    expect(a!.response.content).toEqual({
+      size: 11,
+      mimeType: 'application/json',
+      text: '{"ok":true}',
+    });
+    expect(b!.request.postData).toEqual(
+      expect.objectContaining({ text: b64(Buffer.from([0, 1, 2, 0xff])), _encoding: 'base64' }),
+    );
+    expect(b!.response.content).toEqual({
+      size: 2048,
+      mimeType: 'image/png',
+      text: b64(Buffer.from([0x89, 0x50, 0x4e, 0x47])),
+      encoding: 'base64',
+      comment: 'Perlbal Desktop captured only the first 4 of 9000 bytes of this body',
+    });
+  });
+
+  it('imports bodies back whole, and from another tool with what HAR has', () => {
+    const recs = withBodies();
+    const back = fromHar(JSON.stringify(toHar(recs)));
+    expect(back.ok && back.records.map((r) => ({ ...r, id: 0 }))).toEqual(
+      recs.map((r) => ({ ...r, id: 0 })),
+    );
+    const har = toHar(recs);
+    for (const e of har.log.entries) delete e._perlbal;
+    const other = fromHar(JSON.stringify(har));
+    expect(other.ok && other.records[0]!.responseBody).toEqual({
+      base64: b64('{"ok":true}'),
+      size: 11,
+      captured: 11,
+      truncated: false,
+    });
+    expect(other.ok && other.records[1]!.requestBody?.base64).toBe(
+      b64(Buffer.from([0, 1, 2, 0xff])),
+    );
   });
 });

@@ -178,6 +178,7 @@ describe('RequestCapture bodies', () => {
     expect(d.requestBody).toEqual({
       base64: Buffer.from('name=frank').toString('base64'),
       size: 10,
+      captured: 10,
       truncated: false,
     });
     expect(Buffer.from(d.responseBody!.base64, 'base64').toString()).toBe(json);

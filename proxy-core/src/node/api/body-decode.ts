@@ -54,7 +54,12 @@ export function capturedBody(b: BodyBytes, headers: HeaderList, chunked: boolean
       break;
     }
   }
-  const out: CapturedBody = { base64: bytes.toString('base64'), size: b.size, truncated };
+  const out: CapturedBody = {
+    base64: bytes.toString('base64'),
+    size: b.size,
+    captured: b.bytes.length,
+    truncated,
+  };
   if (decoded.length > 0) out.decoded = decoded;
   if (decodeError !== undefined) out.decodeError = decodeError;
   return out;

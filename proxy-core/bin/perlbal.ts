@@ -3,18 +3,16 @@
  * --config, --daemon, --help, --version), with clearer start-up errors. With no --config it
  * runs the bundled laptop config, resources/perlbal.conf.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatDiagnostic } from '../src/common/config/index.js';
 import type { RequestRecord } from '../src/common/request-record.js';
-import { hasErrorCode } from '../src/common/errors.js';
-import { ConfigError, ProxyCore } from '../src/node/core.js';
 import { startDemos, type DemoOutcome } from '../src/node/demo/demo-nodes.js';
 import { parseArgs, USAGE, type CliOptions } from './cli-args.js';
 import { describeDemos, describeListeners, formatAccessLine } from './banner.js';
 import { checkRendererBuilt, describeBrowserUi, startBrowserUi } from './browser-ui.js';
+import { DaemonPipe, runDaemon } from './daemon.js';
+import { checkOrReport, startConfig, StartupExit, StartupFailure, type StartupOutput } from './start-config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** proxy-core/bin (source) or proxy-core/dist/bin (built): the repository root is above. */
@@ -36,49 +34,50 @@ function readConfig(file: string): string {
   }
 }
 
-/** --daemon: re-run ourselves detached with stdio closed, and let the parent exit 0. */
-function daemonize(argv: string[]): never {
-  const args = argv.filter((a) => !/^--?d(a(e(m(on?)?)?)?)?$/.test(a));
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, ...args], {
-    detached: true,
-    stdio: 'ignore',
-    cwd: '/',
-  });
-  child.unref();
-  process.exit(0);
+const terminal: StartupOutput = {
+  out: (line) => void process.stdout.write(`${line}\n`),
+  err: (line) => void process.stderr.write(`${line}\n`),
+};
+
+/** The options a `--daemon` parent gives its detached copy: explicit, with an absolute config. */
+function childArgs(opts: CliOptions, file: string): string[] {
+  const args = ['--config', file];
+  if (opts.demo) args.push('--demo');
+  if (opts.accessLog) args.push('--access-log');
+  if (opts.ui) args.push('--ui');
+  const cap = opts.capture;
+  if (cap?.maxRecords !== undefined) args.push(`--capture-records=${cap.maxRecords}`);
+  if (cap?.maxBytes !== undefined) args.push(`--capture-mb=${cap.maxBytes / (1024 * 1024)}`);
+  if (cap?.maxBodyBytes !== undefined) args.push(`--capture-body-kib=${cap.maxBodyBytes / 1024}`);
+  return args;
 }
 
-async function run(opts: CliOptions, argv: string[]): Promise<void> {
+/**
+ * Run the config (foreground, or as the detached copy `--daemon` started, with `pipe` leading
+ * back to the parent). Resolves once running; exits the process if it can't start.
+ */
+async function run(opts: CliOptions, pipe: DaemonPipe | null): Promise<void> {
+  const io = pipe ?? terminal;
   const file = path.resolve(opts.config ?? DEFAULT_CONFIG);
-  if (opts.daemon) daemonize(argv.map((a) => (a === opts.config ? file : a)));
   const text = readConfig(file);
   if (opts.ui) checkRendererBuilt(RENDERER_DIR);
-  let core: ProxyCore;
-  try {
-    core = await ProxyCore.start(text, { file, cwd: path.dirname(file) });
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      for (const d of e.diagnostics) {
-        const stream = d.severity === 'error' ? process.stderr : process.stdout;
-        stream.write(`${formatDiagnostic({ ...d, file: d.file ?? file })}\n`);
-      }
-    } else {
-      process.stderr.write(`ERROR: ${(e as Error).message}\n`);
-    }
-    process.stderr.write('Error starting up.\n');
-    process.exit(1);
+  if (opts.daemon && !pipe) {
+    // As Perlbal does before it forks: a config that can't load fails here, in the foreground.
+    checkOrReport(text, file, io);
+    process.exit(await runDaemon(childArgs(opts, file), io));
   }
+  const core = await startConfig(text, file, io);
   const debug = Number(process.env['PERLBAL_DEBUG'] ?? 0) > 0;
   core.on('log', (level, message) => {
     if (level !== 'debug' || debug) process.stdout.write(`${message}\n`);
   });
   if (core.idle) {
-    process.stderr.write('No services or management port configured.  Nothing to do.  Stopping.\n');
+    io.err('No services or management port configured.  Nothing to do.  Stopping.');
     core.close();
-    process.exit(1);
+    throw new StartupFailure();
   }
   const pidfile = core.model.server['pidfile'];
-  if (typeof pidfile === 'string' && pidfile) writePidfile(pidfile);
+  if (typeof pidfile === 'string' && pidfile) writePidfile(pidfile, io);
   const demos: DemoOutcome[] = opts.demo ? await startDemos(core, DEMO_ASSETS) : [];
   const finish = (code: number): void => {
     if (typeof pidfile === 'string' && pidfile) fs.rmSync(pidfile, { force: true });
@@ -87,7 +86,10 @@ async function run(opts: CliOptions, argv: string[]): Promise<void> {
     void Promise.all(demos.map((d) => ('server' in d ? d.server.close() : undefined))).finally(() => process.exit(code));
   };
   core.on('exit', () => finish(0));
-  core.on('stopped', () => finish(0));
+  core.on('stopped', () => {
+    process.stdout.write('ending run\n');
+    finish(0);
+  });
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => {
       process.stdout.write(`Caught ${sig}, finishing requests in flight (again to stop now).\n`);
@@ -96,9 +98,9 @@ async function run(opts: CliOptions, argv: string[]): Promise<void> {
     });
   }
   process.on('SIGPIPE', () => {});
-  process.stdout.write(`Perlbal Desktop ${VERSION} running ${file}\n`);
-  for (const line of describeListeners(core)) process.stdout.write(`${line}\n`);
-  if (opts.demo) for (const line of describeDemos(core, demos)) process.stdout.write(`${line}\n`);
+  io.out(`Perlbal Desktop ${VERSION} running ${file}`);
+  for (const line of describeListeners(core)) io.out(line);
+  if (opts.demo) for (const line of describeDemos(core, demos)) io.out(line);
   if (opts.accessLog) core.on('request', accessLogger(process.stdout));
   if (opts.ui) {
     const ui = await startBrowserUi(core, {
@@ -108,9 +110,12 @@ async function run(opts: CliOptions, argv: string[]): Promise<void> {
       version: VERSION,
       capture: opts.capture,
     });
-    process.stdout.write(`${describeBrowserUi(ui)}\n`);
+    io.out(describeBrowserUi(ui));
   }
-  process.stdout.write('Running.\n');
+  if (pipe) return pipe.ready();
+  // Perlbal's last words before its event loop; in the background they go to syslog there.
+  io.out('Running.');
+  io.out('beginning run');
 }
 
 /**
@@ -129,11 +134,11 @@ function accessLogger(out: NodeJS.WritableStream): (record: RequestRecord) => vo
   };
 }
 
-function writePidfile(file: string): void {
+function writePidfile(file: string, io: StartupOutput): void {
   try {
     fs.writeFileSync(file, `${process.pid}\n`);
   } catch (e) {
-    process.stdout.write(`Couldn't write pidfile ${file}: ${(e as Error).message}\n`);
+    io.out(`Couldn't write pidfile ${file}: ${(e as Error).message}`);
   }
 }
 
@@ -156,11 +161,15 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`Perlbal version 1.80 (Perlbal Desktop ${VERSION})\n`);
     process.exit(0);
   }
+  const pipe = DaemonPipe.fromEnv();
+  const io = pipe ?? terminal;
   try {
-    await run(parsed, argv);
+    await run(parsed, pipe);
   } catch (e) {
-    if (hasErrorCode(e, 'PB_ERR_CONFIG_INVALID')) throw e;
-    process.stderr.write(`${(e as Error).message}\nError starting up.\n`);
+    if (e instanceof StartupExit) process.exit(0);
+    if (!(e instanceof StartupFailure)) io.err((e as Error).message);
+    io.err('Error starting up.');
+    pipe?.close();
     process.exit(1);
   }
 }

@@ -203,6 +203,21 @@ describe.runIf(havePerlbal())('management protocol vs Perlbal 1.80', () => {
     expect(ours).toMatch(/Perlbal::TCPListener\nAggregate write buffer: 0\.0k\n {12}Open files: 0\n\.\n$/);
   });
 
+  it('serves the page to an HTTP/1.1 request without Host, which Perlbal drops (a deliberate difference)', async () => {
+    const req = 'GET / HTTP/1.1\r\n\r\n';
+    const [theirs, ours] = [await rawRequest(servers.perlbal.port('mgmt'), req), await rawRequest(servers.ours.port('mgmt'), req)];
+    // Perlbal's header parser refuses HTTP/1.1 without Host and the connection just closes.
+    expect(theirs.text).toBe('');
+    expect(theirs.closed).toBe(true);
+    expect(ours.closed).toBe(true);
+    expect(ours.text).toMatch(/^HTTP\/1\.0 200 OK\r\nContent-type: text\/html\r\n/);
+    // With Host, both answer the same page.
+    const withHost = 'GET / HTTP/1.1\r\nHost: localhost\r\n\r\n';
+    const pages = [await rawRequest(servers.perlbal.port('mgmt'), withHost), await rawRequest(servers.ours.port('mgmt'), withHost)];
+    expect(servers.ours.normalise(pages[1]!.text)).toBe(servers.perlbal.normalise(pages[0]!.text));
+    expect(servers.ours.normalise(ours.text)).toBe(servers.perlbal.normalise(pages[0]!.text));
+  });
+
   it('lists queues alike (Perlbal prints them in hash order)', async () => {
     const r = await manageBoth(sessions, servers, 'queues');
     expect([...r.ours].sort()).toEqual([...r.perlbal].sort());

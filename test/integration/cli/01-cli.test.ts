@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { freePort } from '../../conformance/harness.js';
 import { ManageClient } from '../../helpers/manage-client.js';
 import { rawOne } from '../../helpers/raw-http.js';
@@ -16,11 +17,48 @@ import { rawOne } from '../../helpers/raw-http.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(HERE, '../../../proxy-core/bin/perlbal-desktop.js');
 const children: ChildProcess[] = [];
+/** Background copies started with --daemon, by the pid they reported. */
+const daemons: number[] = [];
 
 afterEach(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   children.length = 0;
+  for (const pid of daemons) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  daemons.length = 0;
 });
+
+/** Remember the pid a successful --daemon printed, so the test can't leave it running. */
+function daemonPid(stdout: string): number {
+  const m = /Running in the background, pid (\d+)\.\n/.exec(stdout);
+  if (!m) throw new Error(`no pid in: ${stdout}`);
+  daemons.push(Number(m[1]));
+  return Number(m[1]);
+}
+
+async function manageWhenUp(port: number): Promise<ManageClient> {
+  for (let i = 0; i < 200; i++) {
+    const m = await ManageClient.connect(port).catch(() => null);
+    if (m) return m;
+    await new Promise((res) => setTimeout(res, 25));
+  }
+  throw new Error(`nothing answers on ${port}`);
+}
+
+/** A port some other program holds for the duration of the test. */
+async function heldPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  onTestFinished(() => {
+    srv.close();
+  });
+  return (srv.address() as net.AddressInfo).port;
+}
 
 interface Run {
   code: number | null;
@@ -28,9 +66,9 @@ interface Run {
   stderr: string;
 }
 
-function runToEnd(args: string[], timeoutMs = 15_000): Promise<Run> {
+function runToEnd(args: string[], timeoutMs = 15_000, cwd?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     children.push(child);
     let stdout = '';
     let stderr = '';
@@ -110,13 +148,86 @@ describe('perlbal-desktop CLI', () => {
     expect(r.stderr).toContain('No services or management port configured.  Nothing to do.  Stopping.');
   });
 
-  it('reports a port in use', async () => {
+  it('reports a port in use with the file and the ENABLE line', async () => {
     const port = await freePort();
-    const conf = `CREATE SERVICE a\n SET role = management\n SET listen = 127.0.0.1:${port}\nENABLE a\nCREATE SERVICE b\n SET role = management\n SET listen = 127.0.0.1:${port}\nENABLE b\n`;
-    const r = await runToEnd(['--config', tmpConf(conf)]);
+    const conf = `CREATE SERVICE a\n SET role = management\n SET listen = 127.0.0.1:${port}\nENABLE a\nCREATE SERVICE b\n SET role = management\n SET listen = 127.0.0.1:${port}\n  ENABLE b\n`;
+    const file = tmpConf(conf);
+    const r = await runToEnd(['--config', file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`Can't start service 'b' on 127.0.0.1:${port}`);
+    expect(r.stderr).toContain(`${file}: line 8, column 3: Can't start service 'b' on 127.0.0.1:${port}`);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Error starting up.');
+    // Held by another program, found only when binding: the same, at its line.
+    const held = await heldPort();
+    const other = tmpConf(`CREATE SERVICE m\n SET role = management\n SET listen = 127.0.0.1:${held}\nENABLE m\n`);
+    const r2 = await runToEnd(['--config', other]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain(
+      `${other}: line 4, column 1: Can't start service 'm' on 127.0.0.1:${held}: Error creating listening socket: Address already in use`,
+    );
   });
+
+  it('prints what commands in the config print, then Running. and beginning run', async () => {
+    const mgmt = await freePort();
+    const file = tmpConf(
+      `CREATE SERVICE mgmt\n  SET role = management\n  SET listen = 127.0.0.1:${mgmt}\nENABLE mgmt\n` +
+        'mime set foo application/x-foo\nshow service\nshow service mgmt\n',
+    );
+    const { out } = await startCli(['--config', file]);
+    for (let i = 0; i < 200 && !out().includes('beginning run\n'); i++) await new Promise((r) => setTimeout(r, 25));
+    const lines = out().split('\n');
+    expect(lines.slice(0, 8)).toEqual([
+      'foo set to application/x-foo.',
+      `mgmt 127.0.0.1:${mgmt} ENABLED`,
+      '.',
+      'SERVICE mgmt',
+      `     listening: 127.0.0.1:${mgmt}`,
+      '          role: management',
+      '.',
+      `Perlbal Desktop ${/Perlbal Desktop (\S+) running/.exec(out())![1]} running ${file}`,
+    ]);
+    expect(out()).toMatch(/\nRunning\.\nbeginning run\n$/);
+  });
+
+  it('ends at a SHUTDOWN line in the config with status 0, as Perlbal does', async () => {
+    const r = await runToEnd(['--config', tmpConf('version\nshutdown\n')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^starttime \d+\nuptime \d+\nversion 1\.80\n\.\n$/);
+  });
+
+  it('applies SERVER nice_level to itself', async () => {
+    const mgmt = await freePort();
+    const file = tmpConf(
+      `SERVER nice_level = 3\nCREATE SERVICE mgmt\n  SET role = management\n  SET listen = 127.0.0.1:${mgmt}\nENABLE mgmt\n`,
+    );
+    const { child } = await startCli(['--config', file]);
+    expect(os.getPriority(child.pid)).toBe(Math.min(19, os.getPriority() + 3));
+    // And on the management port, relative to where it is (Perl's nice()).
+    const m = await ManageClient.connect(mgmt);
+    expect(await m.line('server nice_level = 1')).toBe('OK');
+    expect(os.getPriority(child.pid)).toBe(Math.min(19, os.getPriority() + 4));
+    m.close();
+  });
+
+  it.runIf(process.platform === 'linux' && fs.existsSync('/usr/bin/prlimit'))(
+    'sets the open-files limit for SERVER max_connections',
+    async () => {
+      const mgmt = await freePort();
+      const file = tmpConf(
+        `SERVER max_connections = 1000\nCREATE SERVICE mgmt\n  SET role = management\n  SET listen = 127.0.0.1:${mgmt}\nENABLE mgmt\n`,
+      );
+      const { child } = await startCli(['--config', file]);
+      const limits = fs.readFileSync(`/proc/${child.pid}/limits`, 'utf8');
+      expect(limits).toMatch(/^Max open files\s+1000\s+1000\s+files/m);
+      // Beyond what may be set: Perlbal's message, and the config goes on.
+      const r = await runToEnd(['--config', tmpConf(`SERVER max_connections = 99999999\nshutdown\n`)]);
+      expect(r.code).toBe(0);
+      const root = process.getuid?.() === 0;
+      expect(r.stderr).toContain(
+        `line 1, column 1: ${root ? 'Unable to set limit.' : 'Need to be root to increase max connections.'}`,
+      );
+    },
+  );
 
   it('serves a docroot, answers the management port, and stops on SIGTERM', async () => {
     const docroot = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cli-doc-'));
@@ -160,20 +271,65 @@ describe('perlbal-desktop CLI', () => {
     expect(res.body.toString()).toContain('It works.');
   });
 
-  it('detaches with --daemon and keeps serving until shut down', async () => {
+  it('detaches with --daemon once listening, and keeps serving until shut down', async () => {
     const mgmt = await freePort();
-    const file = tmpConf(`CREATE SERVICE mgmt\n  SET role = management\n  SET listen = 127.0.0.1:${mgmt}\nENABLE mgmt\n`);
+    const file = tmpConf(
+      `CREATE SERVICE mgmt\n  SET role = management\n  SET listen = 127.0.0.1:${mgmt}\nENABLE mgmt\nmime set foo application/x-foo\n`,
+    );
     const r = await runToEnd(['--config', file, '--daemon']);
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    let m: ManageClient | null = null;
-    for (let i = 0; i < 100 && !m; i++) {
-      m = await ManageClient.connect(mgmt).catch(() => null);
-      if (!m) await new Promise((res) => setTimeout(res, 50));
-    }
-    expect(m).not.toBeNull();
-    expect((await m!.multi('version')).at(-2)).toBe('version 1.80');
-    m!.send('shutdown\r\n');
-    await m!.drain(300);
-    expect(m!.closed).toBe(true);
+    const pid = daemonPid(r.stdout);
+    // The parent exits only after the copy is listening, and shows what it printed.
+    expect(r.stdout).toContain('foo set to application/x-foo.\n');
+    expect(r.stdout).toContain(`127.0.0.1:${mgmt}`);
+    expect(r.stdout).not.toContain('Running.\n');
+    const m = await ManageClient.connect(mgmt);
+    expect((await m.multi('proc'))[1]).toBe(`pid: ${pid}`);
+    expect((await m.multi('version')).at(-2)).toBe('version 1.80');
+    m.send('shutdown\r\n');
+    await m.drain(300);
+    expect(m.closed).toBe(true);
+  });
+
+  it('--daemon with a bad config prints the error and exits non-zero, starting nothing', async () => {
+    const file = tmpConf('CREATE SERVICE web\n  SET role = web_server\n  SET dirindexin = on\n');
+    const r = await runToEnd(['--daemon', '--config', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}: line 3, column 7:`);
+    expect(r.stderr).toContain('Error starting up.');
+    expect(r.stdout).not.toContain('Running in the background');
+  });
+
+  it('--daemon with a port in use says so, with the line, and exits non-zero', async () => {
+    const held = await heldPort();
+    const file = tmpConf(`CREATE SERVICE m\n SET role = management\n SET listen = 127.0.0.1:${held}\nENABLE m\n`);
+    const r = await runToEnd(['-d', '-c', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}: line 4, column 1: Can't start service 'm' on 127.0.0.1:${held}`);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Error starting up.');
+    expect(r.stdout).not.toContain('Running in the background');
+  });
+
+  it('--daemon --config=relative.conf runs that config (and its relative docroot)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cli-rel-'));
+    fs.mkdirSync(path.join(dir, 'docroot'));
+    fs.writeFileSync(path.join(dir, 'docroot', 'hello.txt'), 'hello from rel\n');
+    const [web, mgmt] = [await freePort(), await freePort()];
+    fs.writeFileSync(
+      path.join(dir, 'rel.conf'),
+      `CREATE SERVICE web\n  SET role = web_server\n  SET listen = 127.0.0.1:${web}\n  SET docroot = docroot\nENABLE web\n` +
+        `CREATE SERVICE mgmt\n  SET role = management\n  SET listen = 127.0.0.1:${mgmt}\nENABLE mgmt\n`,
+    );
+    const r = await runToEnd(['--daemon', '--config=rel.conf'], 15_000, dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    daemonPid(r.stdout);
+    expect(r.stdout).toContain(`running ${path.join(dir, 'rel.conf')}\n`);
+    const res = await rawOne(web, 'GET /hello.txt HTTP/1.0\r\n\r\n');
+    expect(res.body.toString()).toBe('hello from rel\n');
+    const m = await manageWhenUp(mgmt);
+    m.send('shutdown\r\n');
+    await m.drain(300);
   });
 });

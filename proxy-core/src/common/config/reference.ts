@@ -121,28 +121,32 @@ export const SERVER_KEYS: readonly ParameterDoc[] = [
   {
     name: 'max_connections',
     grammar: 'SERVER max_connections = <n>',
-    description: 'The open-files limit (RLIMIT_NOFILE) to set.',
+    description:
+      "The open-files limit (RLIMIT_NOFILE, soft and hard) of the process, set each time the command runs. Past the hard limit it needs root; it then prints Perlbal's `ERROR: Need to be root to increase max connections.` (as root, past the kernel's maximum, `ERROR: Unable to set limit.`) and the config goes on. Set with util-linux's `prlimit` on Linux; elsewhere accepted and recorded only.",
   },
   {
     name: 'nice_level',
     grammar: 'SERVER nice_level = <n>',
-    description: 'Process niceness to add.',
+    description:
+      "Added to the process's niceness each time the command runs (POSIX `nice`; a negative value needs root, otherwise `ERROR: Unable to renice: ...` and the config goes on).",
   },
   {
     name: 'aio_mode',
     grammar: 'SERVER aio_mode = none|ioaio',
     description:
-      'How disk work is done: `ioaio` (asynchronous, the default here) or `none` (synchronous). `linux` is no longer supported.',
+      "Accepted and recorded only: `none` or `ioaio` (`linux` is no longer supported, as in Perlbal 1.80). Perlbal chose synchronous or IO::AIO disk work with it; Perlbal Desktop always does its disk work asynchronously through Node, whatever the value.",
   },
   {
     name: 'aio_threads',
     grammar: 'SERVER aio_threads = <n>',
-    description: 'Number of asynchronous disk I/O threads.',
+    description:
+      "Accepted and recorded only (Perlbal's IO::AIO thread count). Node's disk threads are set with the `UV_THREADPOOL_SIZE` environment variable.",
   },
   {
     name: 'track_obj',
     grammar: 'SERVER track_obj = 1|0',
-    description: 'Track object creation (debugging; needs PERLBAL_DEBUG_OBJ).',
+    description:
+      'Accepted and recorded only (Perlbal tracked Perl object creation for `track`; there are no Perl objects here).',
   },
   {
     name: 'pidfile',
@@ -153,7 +157,8 @@ export const SERVER_KEYS: readonly ParameterDoc[] = [
   {
     name: 'crash_backtrace',
     grammar: 'SERVER crash_backtrace = 1|0',
-    description: 'Print full backtraces when Perlbal dies.',
+    description:
+      'Accepted and recorded only: a crash here always logs its whole stack (`crash log:` lines).',
   },
 ];
 

@@ -12,10 +12,10 @@ import { baseAsString, socketFd, type SocketRegistry, type TrackedSocket } from 
 import type { Service } from '../service/service.js';
 import { nowSeconds } from '../util/clock.js';
 import { managementPage, type HttpUiHost } from './http-ui.js';
+import { runCommandWithEffects, type ServerEffectsHost } from './server-effects.js';
 
-export interface ManageSessionHost extends HttpUiHost {
+export interface ManageSessionHost extends HttpUiHost, ServerEffectsHost {
   readonly sockets: SocketRegistry;
-  runCommand(line: string, ctx: CommandContext): Promise<string[]>;
 }
 
 /** Perlbal reads 1 KiB before deciding; an HTTP request head may be up to this big. */
@@ -90,7 +90,7 @@ export class ClientManage implements TrackedSocket {
         this.#buf = this.#buf.slice(m[0].length);
         const line = m[1]!;
         if (/^quit|exit$/.test(line)) return this.close();
-        const out = await this.#host.runCommand(line, this.#ctx);
+        const out = await runCommandWithEffects(this.#host, line, this.#ctx);
         if (this.#closed) break;
         if (out.length) this.#sock.write(out.map((l) => `${l}\r\n`).join(''));
       }

@@ -16,9 +16,21 @@ import { parseResponses, rawRequest, type ParsedResponse } from '../helpers/raw-
 
 export const PERLBAL_BIN = '/usr/bin/perlbal';
 
-/** True when the real Perlbal is installed (CI installs it; see .ci/run). */
-export function havePerlbal(): boolean {
-  return fs.existsSync(PERLBAL_BIN);
+/**
+ * True when the real Perlbal is installed. Locally, the suite skips itself without it. In CI
+ * (`CI` set; .ci/run installs perlbal) a missing binary is an error instead: a broken install
+ * must not pass as a green run in which the oracle was never asked.
+ */
+export function havePerlbal(env: NodeJS.ProcessEnv = process.env, bin = PERLBAL_BIN): boolean {
+  if (fs.existsSync(bin)) return true;
+  const ci = env['CI'];
+  if (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false') {
+    throw new Error(
+      `${bin} is missing, and CI is set: the conformance suite needs the real Perlbal 1.80 ` +
+        '(apt-get install perlbal libstring-crc32-perl; .ci/run installs it). Unset CI to skip it locally.',
+    );
+  }
+  return false;
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released). */

@@ -91,12 +91,19 @@ describe.runIf(havePerlbal())('socks with live connections vs Perlbal 1.80', () 
       target.handle(() => 'hang');
       pair.backends[side]['backend']!.handle((req) =>
         req.uri === '/rp'
-          ? { status: 200, headers: [['X-REPROXY-URL', `http://127.0.0.1:${target.port}/x`]], body: '' }
+          ? {
+              status: 200,
+              headers: [['X-REPROXY-URL', `http://127.0.0.1:${target.port}/x`]],
+              body: '',
+            }
           : 'hang',
       );
       await rawOpen(s.port('proxy'), 'GET /wait HTTP/1.0\r\nHost: q.test\r\n\r\n');
       await rawOpen(s.port('proxy'), 'GET /rp HTTP/1.0\r\nHost: r.test\r\n\r\n');
-      await rawOpen(s.port('proxy'), 'POST /up HTTP/1.0\r\nHost: u.test\r\nContent-Length: 100\r\n\r\nabc');
+      await rawOpen(
+        s.port('proxy'),
+        'POST /up HTTP/1.0\r\nHost: u.test\r\nContent-Length: 100\r\n\r\nabc',
+      );
       const web = await rawOpen(
         s.port('web'),
         'GET /a.txt HTTP/1.0\r\nConnection: keep-alive\r\nX-Forwarded-For: 10.1.2.3, 10.0.0.1\r\n\r\n',
@@ -105,13 +112,21 @@ describe.runIf(havePerlbal())('socks with live connections vs Perlbal 1.80', () 
       const m = await s.manage();
       const lines = await socksWhen(
         m,
-        (t) => t.includes('; reproxying') && t.includes('wait_res; http://q.test/wait') && t.includes('waiting_for=97'),
+        (t) =>
+          t.includes('; reproxying') &&
+          t.includes('wait_res; http://q.test/wait') &&
+          t.includes('waiting_for=97'),
       );
       seen[side] = comparableSocks(lines, s)
         // The reproxy target's own connection: Perlbal leaves it `sending_req` until the answer
         // comes, ours says `wait_res` once the request is written (a BackendHTTP state, not
         // part of the client lines compared here).
-        .map((l) => l.replace(/(client=<http:\/\/r\.test\/rp>; uses=0); (?:sending_req|wait_res)$/, '$1; <request out>'));
+        .map((l) =>
+          l.replace(
+            /(client=<http:\/\/r\.test\/rp>; uses=0); (?:sending_req|wait_res)$/,
+            '$1; <request out>',
+          ),
+        );
     }
     expect(seen.ours).toEqual(seen.perlbal);
     expect(seen.ours).toContain(
@@ -126,7 +141,10 @@ describe.runIf(havePerlbal())('socks with live connections vs Perlbal 1.80', () 
     const pair = await startPair(CONFIG);
     const body = Buffer.alloc(16 * 1024 * 1024, 97);
     // No Content-Length: the answer ends when the backend closes, which detaches it at once.
-    const raw = Buffer.concat([Buffer.from('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n'), body]);
+    const raw = Buffer.concat([
+      Buffer.from('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n'),
+      body,
+    ]);
     pair.handle(() => ({ raw, then: 'close' }));
     const seen: Record<Side, { socks: string[]; summary: string[] }> = {
       perlbal: { socks: [], summary: [] },
@@ -147,8 +165,12 @@ describe.runIf(havePerlbal())('socks with live connections vs Perlbal 1.80', () 
       const size = Number(/write_buf_size=(\d+)/.exec(lines.join('\n'))?.[1]);
       // Most of the 16 MiB is still ours to write: the client reads nothing.
       expect(size, side).toBeGreaterThan(4 * 1024 * 1024);
-      seen[side].summary = (await m.multi('socks summary')).map((l) => l.replace(/: [\d.]+k$/, ': Nk'));
-      const total = Number(/Aggregate write buffer: ([\d.]+)k/.exec((await m.multi('socks summary')).join('\n'))?.[1]);
+      seen[side].summary = (await m.multi('socks summary')).map((l) =>
+        l.replace(/: [\d.]+k$/, ': Nk'),
+      );
+      const total = Number(
+        /Aggregate write buffer: ([\d.]+)k/.exec((await m.multi('socks summary')).join('\n'))?.[1],
+      );
       expect(total * 1024, side).toBeGreaterThan(4 * 1024 * 1024);
     }
     expect(seen.ours).toEqual(seen.perlbal);

@@ -85,6 +85,13 @@ describe.runIf(havePerlbal())('backend response heads vs Perlbal 1.80: relayed t
     expect((await both(p, '/http12')).ours[0]!.statusLine).toBe('HTTP/1.0 200 Fine');
   });
 
+  it('a HEADER insert with a non-ASCII value: the UTF-8 bytes of the config file', async () => {
+    const p = await startPair(`${CONF}\nHEADER proxy insert X-Sig: caf\u00e9\n`);
+    const r = await rawBoth(p, get('/status'));
+    expect(r.ours).toBe(r.perlbal);
+    expect(expectSameBackendView(p)[0]!.head).toContain('x-sig: caf\xc3\xa9\r\n');
+  });
+
   it('request header bytes above 0x7f reach the backend unchanged', async () => {
     const p = await pair();
     const r = await rawBoth(p, get('/status', 'Cookie: name=caf\xc3\xa9\r\nX-Latin: \xe9\r\n'));

@@ -33,5 +33,16 @@ export function rewriteForBackend(svc: Service, req: HttpHeaders, clientIp: stri
 export function applyHeaderRules(svc: Service, hds: HttpHeaders): void {
   const rules = svc.model.headers;
   for (const name of rules.remove) hds.setHeader(name, undefined);
-  for (const [name, value] of rules.insert) hds.setHeader(name, value);
+  for (const [name, value] of rules.insert) hds.setHeader(name, wireText(value));
+}
+
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/**
+ * Config text as head text. Heads hold one char per byte (latin1) and are written as such;
+ * Perlbal sends a HEADER value's bytes as the config file has them, so a non-ASCII value
+ * goes out as its UTF-8 bytes.
+ */
+export function wireText(s: string): string {
+  return NON_ASCII.test(s) ? Buffer.from(s, 'utf8').toString('latin1') : s;
 }

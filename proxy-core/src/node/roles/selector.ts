@@ -6,6 +6,7 @@
  */
 import type { ClientHTTPBase } from '../client/client-http-base.js';
 import type { RoleHandler } from '../core-context.js';
+import { wireText } from '../proxy/backend-request.js';
 import type { Service } from '../service/service.js';
 
 export const selectorRole: RoleHandler = {
@@ -49,7 +50,7 @@ export function adoptClient(target: Service, client: ClientHTTPBase): void {
   const req = client.reqHeaders;
   if (req) {
     for (const name of from.model.headers.remove) req.setHeader(name, undefined);
-    for (const [name, value] of from.model.headers.insert) req.setHeader(name, value);
+    for (const [name, value] of from.model.headers.insert) req.setHeader(name, wireText(value));
   }
   const role = target.role;
   // A nested selector adds its own `selector` step when it runs.

@@ -540,14 +540,34 @@ export class ClientHTTPBase implements TrackedSocket {
     this.#noMoreRequests = true;
     // Perlbal lists a closing client (socks, states) in its last state until its write
     // buffer has drained and the socket is gone.
-    const draining = this.socket.writableLength > 0;
+    const sock = this.socket;
+    const draining = sock.writableLength > 0;
     if (!draining) this.state = 'closed';
     this.#detach(draining);
-    this.socket.end();
-    const t = setTimeout(() => this.socket.destroy(), CLOSE_LINGER_MS);
-    t.unref();
-    this.socket.once('close', () => {
-      clearTimeout(t);
+    sock.end();
+    // Every queued byte must reach the kernel before the socket may be destroyed: this
+    // response ends with the connection, so a cut body would pass for a whole one. A reader
+    // that stops reading altogether is cut after idle_timeout without progress, as Perlbal's
+    // idle sweep cuts any client; once all is written, the peer gets CLOSE_LINGER_MS to close.
+    const idleMs = this.service.settings.idleTimeout * 1000;
+    let left = sock.writableLength;
+    let progressAt = Date.now();
+    const watch = setInterval(() => {
+      if (sock.writableLength < left) {
+        left = sock.writableLength;
+        progressAt = Date.now();
+      } else if (idleMs > 0 && Date.now() - progressAt > idleMs) sock.destroy();
+    }, 1000);
+    watch.unref();
+    let linger: NodeJS.Timeout | undefined;
+    sock.once('finish', () => {
+      clearInterval(watch);
+      linger = setTimeout(() => sock.destroy(), CLOSE_LINGER_MS);
+      linger.unref();
+    });
+    sock.once('close', () => {
+      clearInterval(watch);
+      clearTimeout(linger);
       this.core.sockets.delete(this);
     });
   }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { until } from '../../helpers/open-files.js';
 import { startCore } from '../../helpers/start-core.js';
 import { rawOne } from '../../helpers/raw-http.js';
 import { startBackend } from '../../helpers/test-backend.js';
@@ -88,6 +89,23 @@ describe('Stats', () => {
       'total web_requests': 2,
     });
     expect(lines[0]).toBe(`ws              files_reproxied                      0`);
+  });
+
+  it('counts files served from the file cache too, whole and by range', async () => {
+    const { pb, dir, ws } = await setup();
+    // A settled file (unchanged for more than a second) is served from memory after the
+    // first read; the start_send_file hooks still run for it.
+    const file = path.join(dir, 'settled.txt');
+    fs.writeFileSync(file, 'settled file body\n');
+    await until(() => Date.now() - fs.statSync(file).ctimeMs > 1100, 3000);
+    for (let i = 0; i < 3; i++) {
+      const r = await rawOne(ws, get('/settled.txt'));
+      expect([r.status, r.body.toString()]).toEqual([200, 'settled file body\n']);
+    }
+    const ranged = await rawOne(ws, get('/settled.txt', 'Range: bytes=8-11\r\n'));
+    expect([ranged.status, ranged.body.toString()]).toEqual([206, 'file']);
+    const stats = parseStats(await (await pb.manage()).multi('stats'));
+    expect(stats['ws files_sent']).toBe(4);
   });
 
   it('lists recent proxied requests with their latency', async () => {

@@ -43,13 +43,28 @@ function giveBuffer(buf: Buffer): void {
   if (pool.length < POOL_MAX) pool.push(buf);
 }
 
-/** The file being sent, as start_send_file and reproxy_fh_finished hooks see it. */
-export class FileTransfer {
+/**
+ * The file being sent, as start_send_file and reproxy_fh_finished hooks see it: from disk
+ * (`fd` open) or from the file cache (`fd` is -1; a hook that reads the file itself must
+ * leave such a transfer alone).
+ */
+export interface FileTransfer {
   readonly path: string;
   readonly fd: number;
   /** Next byte to send (Perlbal reproxy_file_offset); a hook may move it forward. */
   offset: number;
   /** One past the last byte to send. */
+  readonly end: number;
+  /** Continue sending from `offset` (after start_send_file took over). */
+  resume(): void;
+  /** This file is done: close it and go on (after reproxy_fh_finished took over). */
+  finish(): void;
+}
+
+class SegmentTransfer implements FileTransfer {
+  readonly path: string;
+  readonly fd: number;
+  offset: number;
   end: number;
   readonly #job: SendJob;
 
@@ -61,12 +76,10 @@ export class FileTransfer {
     this.end = seg.start + seg.length;
   }
 
-  /** Continue sending from `offset` (after start_send_file took over). */
   resume(): void {
     this.#job.pump();
   }
 
-  /** This file is done: close it and go on (after reproxy_fh_finished took over). */
   finish(): void {
     this.#job.finishSegment();
   }
@@ -105,7 +118,7 @@ class SendJob {
   readonly #segs: FileSegment[];
   /** Index of the current segment; segments before it are closed. */
   #idx = 0;
-  #cur: FileTransfer | null = null;
+  #cur: SegmentTransfer | null = null;
   #reading = false;
   #ended = false;
   /** A recycled buffer still queued on the socket; free again at the next drain. */
@@ -169,7 +182,7 @@ class SendJob {
   #fillSync(buf: Buffer, off: number): boolean {
     while (off < buf.length) {
       const seg = this.#segs[this.#idx]!;
-      this.#cur ??= new FileTransfer(this, seg);
+      this.#cur ??= new SegmentTransfer(this, seg);
       const cur = this.#cur;
       const want = Math.min(cur.end - cur.offset, buf.length - off);
       const n = want > 0 ? fs.readSync(cur.fd, buf, off, want, cur.offset) : 0;
@@ -239,7 +252,7 @@ class SendJob {
     const client = this.#client;
     if (client.closed) return this.#abort();
     if (this.#idx >= this.#segs.length) return this.#done();
-    const cur = (this.#cur = new FileTransfer(this, this.#segs[this.#idx]!));
+    const cur = (this.#cur = new SegmentTransfer(this, this.#segs[this.#idx]!));
     if (client.service.hooks.run('start_send_file', client, cur)) return;
     this.pump();
   }
@@ -266,9 +279,18 @@ class SendJob {
 /** Bodies up to this size are copied next to the head; larger ones go out by writev. */
 const COPY_UNDER = 16 * 1024;
 
-/** Send `head` and an in-memory body (a cached file) and finish the response. */
-export function sendBuffer(client: ClientHTTPBase, head: string, body: Buffer): void {
+/**
+ * Send `head` and an in-memory body (`body`, bytes `start` to `start + length` of the cached
+ * file `path`) and finish the response. With start_send_file or reproxy_fh_finished hooks
+ * (Stats, Palimg), they run as for a file from disk.
+ */
+export function sendBuffer(client: ClientHTTPBase, head: string, path: string, body: Buffer): void {
   client.state = 'xfer_disk';
+  const hooks = client.service.hooks;
+  if (hooks.has('start_send_file') || hooks.has('reproxy_fh_finished')) {
+    client.write(head);
+    return new CachedTransfer(client, path, body).start();
+  }
   let ok: boolean;
   if (body.length <= COPY_UNDER) {
     const headLen = Buffer.byteLength(head);
@@ -286,6 +308,50 @@ export function sendBuffer(client: ClientHTTPBase, head: string, body: Buffer): 
   // One response in flight per connection: a pipelining client that doesn't read waits.
   if (ok) client.responseDone();
   else client.onDrain(() => client.responseDone());
+}
+
+/** A cached body sent with the file hooks run around it, as SendJob runs them. */
+class CachedTransfer implements FileTransfer {
+  readonly fd = -1;
+  offset = 0;
+  readonly end: number;
+  readonly path: string;
+  readonly client: ClientHTTPBase;
+  readonly body: Buffer;
+  #done = false;
+
+  constructor(client: ClientHTTPBase, path: string, body: Buffer) {
+    this.client = client;
+    this.path = path;
+    this.body = body;
+    this.end = body.length;
+  }
+
+  start(): void {
+    if (this.client.service.hooks.run('start_send_file', this.client, this)) return;
+    this.resume();
+  }
+
+  resume(): void {
+    const client = this.client;
+    if (client.closed) return;
+    const ok = this.offset < this.end ? client.write(this.body.subarray(this.offset)) : true;
+    this.offset = this.end;
+    if (ok) this.#finished();
+    else client.onDrain(() => this.#finished());
+  }
+
+  #finished(): void {
+    if (this.client.closed) return;
+    if (this.client.service.hooks.run('reproxy_fh_finished', this.client, this)) return;
+    this.finish();
+  }
+
+  finish(): void {
+    if (this.#done || this.client.closed) return;
+    this.#done = true;
+    this.client.responseDone();
+  }
 }
 
 /**

@@ -173,11 +173,9 @@ function sendBody(
   length: number,
   retry: (err: NodeJS.ErrnoException | null) => void,
 ): void {
-  const hooks = client.service.hooks;
   const head = client.resHeaders!.toString();
   client.state = 'wait_open';
-  // start_send_file hooks (Palimg) need a descriptor to work on, so they bypass the cache.
-  if (cacheable(st) && !hooks.has('start_send_file') && !hooks.has('reproxy_fh_finished')) {
+  if (cacheable(st)) {
     let body = cachedBody(file, st);
     if (body === null) {
       try {
@@ -191,6 +189,7 @@ function sendBody(
     return sendBuffer(
       client,
       head,
+      file,
       length === body.length ? body : body.subarray(start, start + length),
     );
   }

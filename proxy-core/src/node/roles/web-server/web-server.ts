@@ -10,7 +10,7 @@ import { handleDelete } from './delete.js';
 import { handlePut } from './put.js';
 import { serveRequest } from './static-file.js';
 
-export { FileTransfer } from '../../files/send-file.js';
+export type { FileTransfer } from '../../files/send-file.js';
 
 function handleRequest(client: ClientHTTPBase): void {
   const hooks = client.service.hooks;

@@ -4,24 +4,36 @@
 // reverse_proxy -> a backend answering JSON with a typical set of headers) while an in-process
 // API keeps the capture, then measures heap + external memory after a full GC with the capture
 // full and again after clearRequests(): the difference, per record, is what a record costs.
-// Also times the capture's own work per record (add, list with and without a header: filter,
-// detail). Needs a built core (npm run -s build:core). Usage:
+// CPU and GC time per request are measured without an API (no records at all) and with the
+// capture full (every new record evicts one), in this process, which also runs the client and
+// the backend: the difference is what records and the capture cost. Also times the capture's
+// own work (add, list with and without a header: filter, detail).
+// Needs a built core (npm run -s build:core); `--dist` points at another build to compare
+// (e.g. an older commit's proxy-core/dist). Usage:
 //   node --expose-gc bench/capture-memory.mjs [--requests 20000] [--body-kib 64] [--json 0|1]
+//                                             [--dist proxy-core/dist]
 import http from 'node:http';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const args = { requests: 20_000, 'body-kib': 64, json: 0, concurrency: 16 };
+const args = {
+  requests: 20_000,
+  'body-kib': 64,
+  json: 0,
+  concurrency: 16,
+  dist: 'proxy-core/dist',
+};
 for (let i = 2; i < process.argv.length; i += 2) {
   const k = process.argv[i].replace(/^--/, '');
   if (!(k in args))
     throw new Error(`unknown option --${k}; known: ${Object.keys(args).join(', ')}`);
-  args[k] = Number(process.argv[i + 1]);
+  args[k] = k === 'dist' ? process.argv[i + 1] : Number(process.argv[i + 1]);
 }
 if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
 
-const dist = (p) => import(path.join(root, 'proxy-core/dist/src', p));
+const dist = (p) => import(path.resolve(root, args.dist, 'src', p));
 const { ProxyCore } = await dist('node/core.js');
 const { createInProcessApi } = await dist('node/api/in-process-api.js');
 const { RequestCapture } = await dist('node/api/request-capture.js');
@@ -72,15 +84,7 @@ ENABLE sel
 `;
 const core = await ProxyCore.start(text, {});
 const port = core.portOf('sel');
-const api = createInProcessApi(core, {
-  text,
-  file: null,
-  capture: {
-    maxRecords: 1_000_000,
-    maxBytes: 8 * 1024 ** 3,
-    maxBodyBytes: args['body-kib'] * 1024,
-  },
-});
+let api = null;
 
 const HEADERS = {
   'User-Agent':
@@ -143,16 +147,47 @@ async function settle() {
   throw new Error('records never arrived');
 }
 
-await sendAll(500); // warm up connections, JIT
-await api.clearRequests();
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcMs += e.duration;
+}).observe({ entryTypes: ['gc'] });
+
+/** CPU (user + system) and GC microseconds per request over `n` requests. */
+async function costOf(n) {
+  globalThis.gc();
+  const gc0 = gcMs;
+  const cpu0 = process.cpuUsage();
+  await sendAll(n);
+  const cpu = process.cpuUsage(cpu0);
+  return { cpu: (cpu.user + cpu.system) / n, gc: ((gcMs - gc0) * 1000) / n };
+}
+
+await sendAll(2000); // warm up connections, JIT
+const steady = Math.max(2000, args.requests / 2);
+const noRecords = await costOf(steady);
+api = createInProcessApi(core, {
+  text,
+  file: null,
+  capture: {
+    maxRecords: args.requests,
+    maxBytes: 8 * 1024 ** 3,
+    maxBodyBytes: args['body-kib'] * 1024,
+  },
+});
 const before = mem();
 const ms = await sendAll(args.requests);
+await settle();
+// The capture is full: every record now evicts the oldest, as it does after a day of use.
+const fullCapture = await costOf(steady);
+await new Promise((r) => setTimeout(r, 300));
+// Measured in that steady state: the capture's tables have seen as many evictions as adds.
 const listed = await settle();
 const full = mem();
 const sample = (await api.listRequests({ limit: 1 })).summaries[0];
 const detail = await api.getRequestDetail(sample.id);
 const recordJson = JSON.stringify({ ...detail, requestBody: undefined, responseBody: undefined });
-if (process.env.PEEK) console.log(recordJson);
+if (process.env.PEEK)
+  console.log(recordJson, detail.responseBody?.size, detail.responseBody?.captured);
 
 const time = (fn, reps = 5) => {
   const t = [];
@@ -220,6 +255,12 @@ const out = {
     detail: +detailMs.toFixed(4),
   },
   addMicroseconds: { record: +addUs.toFixed(2), withBody: +addBodyUs.toFixed(2) },
+  perRequestMicroseconds: {
+    cpuNoRecords: +noRecords.cpu.toFixed(1),
+    cpuFullCapture: +fullCapture.cpu.toFixed(1),
+    gcNoRecords: +noRecords.gc.toFixed(1),
+    gcFullCapture: +fullCapture.gc.toFixed(1),
+  },
   before,
 };
 if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -35,10 +35,11 @@ describe('RequestCapture', () => {
   });
 
   it('keeps within maxBytes, and always the newest record', () => {
-    const c = new RequestCapture({ maxBytes: 4000 });
+    const c = new RequestCapture({ maxBytes: 8000 });
     for (let id = 1; id <= 10; id++) c.add(sampleRecord({ id }));
-    expect(c.bytes).toBeLessThanOrEqual(4000);
-    expect(c.size).toBeGreaterThan(0);
+    expect(c.bytes).toBeLessThanOrEqual(8000);
+    expect(c.size).toBeGreaterThan(1);
+    expect(c.size).toBeLessThan(10);
     expect(c.list().summaries.at(-1)!.id).toBe(10);
     const tiny = new RequestCapture({ maxBytes: 1 });
     tiny.add(sampleRecord({ id: 7 }));
@@ -51,6 +52,10 @@ describe('RequestCapture', () => {
     c.add(reproxiedRecord());
     c.add(failedRecord());
     expect(c.list({ filter: 'header:x-forwarded-for' }).summaries.map((s) => s.id)).toEqual([1, 2]);
+    expect(c.list({ filter: 'header:x-forwarded-for', idsOnly: true })).toEqual(
+      expect.objectContaining({ summaries: [], ids: [1, 2] }),
+    );
+    throwsCode(() => c.list({ idsOnly: 'yes' }), 'PB_ERR_API_INVALID_ARGUMENT');
     expect(c.list({ filter: 'reproxied' }).summaries[0]).toEqual(
       expect.objectContaining({ id: 2, reproxied: true, node: '127.0.0.1:8081' }),
     );

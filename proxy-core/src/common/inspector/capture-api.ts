@@ -23,11 +23,18 @@ export interface RequestListQuery {
   beforeId?: number;
   /** The newest `limit` matches (default and cap: maxRecords). */
   limit?: number;
+  /**
+   * Answer with the matches' ids only (`ids`, oldest first; `summaries` empty): what a UI
+   * that holds the summaries needs to apply a header: filter, at a fraction of the bytes.
+   */
+  idsOnly?: boolean;
 }
 
 export interface RequestList {
   /** Oldest first. */
   summaries: RequestSummary[];
+  /** With `idsOnly`: the matches' ids, oldest first. */
+  ids?: number[];
   /** Records in the capture now, and records dropped from it since the last clear. */
   captured: number;
   evicted: number;

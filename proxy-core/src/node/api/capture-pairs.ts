@@ -19,7 +19,7 @@ export const META_NAME = '\u0000meta';
  * What one distinct pair costs beyond its strings: the Map entry, and a slot in each of the
  * three id-indexed arrays. Measured with bench/capture-memory.mjs, rounded up.
  */
-const PAIR_OVERHEAD = 64;
+const PAIR_OVERHEAD = 112;
 const NAME_OVERHEAD = 200;
 
 /** V8 heap size of a one-byte string (16-byte header, 8-byte alignment). */

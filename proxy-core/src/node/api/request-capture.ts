@@ -35,7 +35,7 @@ export const DEFAULT_CAPTURE_LIMITS: CaptureLimits = {
  * Memory of one entry beyond its strings and interned pairs: the Map slot, the Entry, the
  * summary object with its two heap numbers. Measured, rounded up (docs/performance.md).
  */
-const ENTRY_OVERHEAD = 360;
+const ENTRY_OVERHEAD = 520;
 /**
  * A body is kept as a latin1 string (a byte a character, on the heap): a Buffer would cost
  * ~270 bytes of objects besides its bytes, and most bodies are small.
@@ -74,11 +74,11 @@ class Entry {
 export class RequestCapture {
   /** By id, for detail; `#order` is the same entries oldest first, from `#head`. */
   readonly #entries = new Map<number, Entry>();
-  #order: Entry[] = [];
+  #order: Array<Entry | undefined> = [];
   #head = 0;
   readonly #pairs = new PairTable(LISTS);
   /** Entries with bodies, oldest first, from `#bodyHead` (the first bodies to drop). */
-  #withBodies: Entry[] = [];
+  #withBodies: Array<Entry | undefined> = [];
   #bodyHead = 0;
   #recordBytes = 0;
   #bodyBytes = 0;
@@ -145,12 +145,16 @@ export class RequestCapture {
   #evictOldest(): void {
     // A FIFO array, not the Map's first key: V8 skips a Map's deleted slots on every
     // iteration from the start, which makes evicting from a Map quadratic.
-    const e = this.#order[this.#head++]!;
+    const e = this.#order[this.#head]!;
+    // The slot lets go of it now, not at the next compaction (up to maxRecords later).
+    this.#order[this.#head++] = undefined;
     if (this.#head > 4096 && this.#head * 2 > this.#order.length) {
       this.#order = this.#order.slice(this.#head);
       this.#head = 0;
     }
     this.#entries.delete(e.s.id);
+    // Both queues are in arrival order: an evicted entry with bodies heads the bodies' queue.
+    if (this.#withBodies[this.#bodyHead] === e) this.#shiftBodies();
     const pairsBefore = this.#pairs.bytes;
     this.#pairs.release(e.code);
     // Pairs freed with this record leave with it; shared ones stay with their other users.
@@ -160,16 +164,23 @@ export class RequestCapture {
   }
 
   #dropOldestBodies(): void {
-    const e = this.#withBodies[this.#bodyHead++]!;
+    const e = this.#shiftBodies();
     if (e.bodies) {
       this.#dropBodies(e);
       e.dropped = true;
     }
+  }
+
+  /** Take the oldest entry off the bodies' queue, letting go of its slot. */
+  #shiftBodies(): Entry {
+    const e = this.#withBodies[this.#bodyHead]!;
+    this.#withBodies[this.#bodyHead++] = undefined;
     // Compact the queue now and then, so it does not grow with every body ever seen.
     if (this.#bodyHead > 1024 && this.#bodyHead * 2 > this.#withBodies.length) {
       this.#withBodies = this.#withBodies.slice(this.#bodyHead);
       this.#bodyHead = 0;
     }
+    return e;
   }
 
   #dropBodies(e: Entry): void {
@@ -262,8 +273,9 @@ export class RequestCapture {
       if (test && !test(e.s)) continue;
       out.push(e.s);
     }
+    out.reverse();
     return {
-      summaries: out.reverse(),
+      ...(q.idsOnly ? { summaries: [], ids: out.map((s) => s.id) } : { summaries: out }),
       captured: this.#entries.size,
       evicted: this.#evicted,
       bytes: this.bytes,
@@ -392,11 +404,12 @@ function checkQuery(q: unknown): RequestListQuery {
     throw new PerlbalError('PB_ERR_API_INVALID_ARGUMENT', `listRequests: ${why}`);
   };
   if (typeof q !== 'object' || Array.isArray(q)) return bad('expected an object');
-  const { filter, beforeId, limit } = q as Record<string, unknown>;
+  const { filter, beforeId, limit, idsOnly } = q as Record<string, unknown>;
   if (filter !== undefined && (typeof filter !== 'string' || filter.length > 4000))
     bad('filter must be a string');
   if (beforeId !== undefined && !Number.isInteger(beforeId)) bad('beforeId must be an integer');
   if (limit !== undefined && (!Number.isInteger(limit) || (limit as number) < 0))
     bad('limit must be a non-negative integer');
+  if (idsOnly !== undefined && typeof idsOnly !== 'boolean') bad('idsOnly must be a boolean');
   return q as RequestListQuery;
 }

@@ -217,13 +217,16 @@ export class InspectorState {
         const list = await this.#client.listRequests({
           filter,
           limit: Math.min(MAX_ROWS, batch.length + 2000),
+          idsOnly: true,
         });
         if (ticket !== this.#reload || this.imported) return;
         const last = this.rows.at(-1)?.id ?? -Infinity;
-        const hits = list.summaries.filter((s) => ids.has(s.id) && s.id > last);
+        const hits = (list.ids ?? list.summaries.map((s) => s.id)).filter(
+          (id) => ids.has(id) && id > last,
+        );
         if (hits.length === 0) return;
         const byId = new Map(batch.map((s) => [s.id, s]));
-        this.rows.push(...hits.map((h) => byId.get(h.id)!));
+        this.rows.push(...hits.map((id) => byId.get(id)!));
         this.version++;
       } catch (e) {
         this.message = (e as Error).message;
@@ -263,9 +266,14 @@ export class InspectorState {
     if (this.#headerFilter && !this.imported) {
       const ticket = ++this.#reload;
       try {
-        const list = await this.#client.listRequests({ filter: this.filterText, limit: MAX_ROWS });
+        const list = await this.#client.listRequests({
+          filter: this.filterText,
+          limit: MAX_ROWS,
+          idsOnly: true,
+        });
         if (ticket !== this.#reload) return;
-        const ids = new Set(list.summaries.map((s) => s.id));
+        // Ids only: the summaries are here already, and 100,000 of them are megabytes of JSON.
+        const ids = new Set(list.ids ?? list.summaries.map((s) => s.id));
         this.rows = this.#all.filter((s) => ids.has(s.id));
       } catch (e) {
         this.message = (e as Error).message;

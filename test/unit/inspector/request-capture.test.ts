@@ -112,6 +112,17 @@ describe('RequestCapture compact storage', () => {
     expect(c.list().summaries).toEqual(recs.map(summarize));
   });
 
+  it('gives records back exactly while evicting (ids of freed pairs are given to others)', () => {
+    const c = new RequestCapture({ maxRecords: 3 });
+    const next = rng(4);
+    const recs = Array.from({ length: 500 }, (_, i) => randomRecord(i + 1, next));
+    recs.forEach((r, i) => {
+      c.add(structuredClone(r));
+      for (const kept of recs.slice(Math.max(0, i - 2), i + 1))
+        expect(c.get(kept.id)).toEqual(kept);
+    });
+  });
+
   it('answers header: terms exactly as the filter does on header lists', () => {
     const c = new RequestCapture();
     const next = rng(2);

@@ -27,6 +27,14 @@ export function stringBytes(s: string): number {
   return (16 + s.length + 7) & ~7;
 }
 
+/** A header list to look for reusable ids in, its ids (from `at`, two units each), a cursor. */
+interface Candidate {
+  list: HeaderList;
+  ids: readonly number[];
+  at: number;
+  j: number;
+}
+
 interface NameSlot {
   /** The first string seen for this name: every pair of the name shares it. */
   name: string;
@@ -41,6 +49,8 @@ export class PairTable {
   #free: number[] = [];
   #bytes = 0;
   readonly #units: number[] = [];
+  /** The last record's lists and their ids: the next one mostly repeats them. */
+  readonly #prev: Array<{ list: HeaderList; ids: number[] } | null> = [];
   /** Header lists per record (the codes' layout). */
   readonly #lists: number;
 
@@ -106,35 +116,49 @@ export class PairTable {
       u.push(l ? Math.min(l.length, NONE - 1) : NONE);
     }
     const half = this.#lists >> 1;
+    const prev = this.#prev;
     for (let k = 0; k < this.#lists; k++) {
       const l = lists[k];
       if (!l) continue;
       const n = Math.min(l.length, NONE - 1);
       // The backend's lists (k >= half) mostly repeat the client's pairs (k - half) in order,
-      // often as the very same strings: reuse those ids without hashing the strings again.
+      // often as the very same strings; and a list mostly repeats the previous record's
+      // (the same browser, the same backend). Ids found there are reused without hashing.
       const twin = k >= half ? lists[k - half] : undefined;
-      const twinAt = twin ? this.#offsetOf(k - half, lists) : 0;
-      let j = 0;
+      const t = twin ? { list: twin, ids: u, at: this.#offsetOf(k - half, lists), j: 0 } : null;
+      const last = prev[k];
+      const p = last ? { list: last.list, ids: last.ids, at: 0, j: 0 } : null;
+      const start = u.length;
       for (let i = 0; i < n; i++) {
-        const [name, value] = l[i]!;
-        let id: number;
-        // One header dropped or changed on the way (Connection) skips one of the twin's.
-        if (
-          twin !== undefined &&
-          j + 1 < twin.length &&
-          !same(twin[j]!, name, value) &&
-          same(twin[j + 1]!, name, value)
-        )
-          j++;
-        if (twin !== undefined && j < twin.length && same(twin[j]!, name, value)) {
-          id = (u[twinAt + 2 * j]! << 16) | u[twinAt + 2 * j + 1]!;
-          this.#refs[id]!++;
-          j++;
-        } else id = this.#ref(name, value);
+        // Indexes, not `const [name, value] =`: destructuring runs the iterator protocol.
+        const pair = l[i]!;
+        const name = pair[0];
+        const value = pair[1];
+        let id = t ? this.#reuse(t, name, value) : -1;
+        if (id < 0 && p) id = this.#reuse(p, name, value);
+        if (id >= 0) this.#refs[id]!++;
+        else id = this.#ref(name, value);
         u.push(id >>> 16, id & 0xffff);
       }
+      prev[k] = { list: l, ids: u.slice(start) };
     }
+    for (let k = 0; k < this.#lists; k++) if (!lists[k]) prev[k] = null;
     return fromUnits(u);
+  }
+
+  /**
+   * The id of (name, value) if `c`'s list has it at its cursor (or one past: a header dropped
+   * or changed on the way), still held by the table; else -1. Moves the cursor past it.
+   */
+  #reuse(c: Candidate, name: string, value: string): number {
+    const l = c.list;
+    let j = c.j;
+    if (j + 1 < l.length && !same(l[j]!, name, value) && same(l[j + 1]!, name, value)) j++;
+    if (j >= l.length || !same(l[j]!, name, value)) return -1;
+    c.j = j + 1;
+    const id = (c.ids[c.at + 2 * j]! << 16) | c.ids[c.at + 2 * j + 1]!;
+    // The previous record may be gone (evicted) and its ids given to other pairs since.
+    return this.#refs[id]! > 0 && this.#values[id] === value && this.#names[id] === name ? id : -1;
   }
 
   /** Where list `k`'s ids start in the units being encoded. */
@@ -198,6 +222,7 @@ export class PairTable {
   }
 
   clear(): void {
+    this.#prev.length = 0;
     this.#byName.clear();
     this.#names = [];
     this.#values = [];

@@ -85,6 +85,8 @@ export class RequestCapture {
   #evicted = 0;
   readonly #strings = new Map<string, string>();
   readonly #tags = new Map<string, string[]>();
+  /** The last record's route facts as text: the next record's are mostly the same. */
+  #lastMeta: LastMeta | null = null;
   readonly limits: CaptureLimits;
 
   constructor(limits: Partial<CaptureLimits> = {}) {
@@ -101,7 +103,8 @@ export class RequestCapture {
     s.host = this.#intern(s.host);
     if (!this.#strings.has(s.host)) bytes += stringBytes(s.host);
     s.tags = this.#internTags(s.tags);
-    const { meta, lists, own } = split(record);
+    const { meta, lists, own } = split(record, this.#lastMeta);
+    this.#lastMeta = { record, text: meta };
     const pairsBefore = this.#pairs.bytes;
     const code = this.#pairs.encode(meta, lists);
     bytes += stringBytes(own) + 2 * code.length + 16;
@@ -292,6 +295,7 @@ export class RequestCapture {
     this.#bodyHead = 0;
     this.#strings.clear();
     this.#tags.clear();
+    this.#lastMeta = null;
     this.#recordBytes = 0;
     this.#bodyBytes = 0;
     this.#evicted = 0;
@@ -311,7 +315,35 @@ type Meta = [
  * (interned pair by pair), and JSON of every other field the summary does not keep, so a
  * field added to RequestRecord one day is kept without a change here.
  */
-function split(r: RequestRecord): {
+interface LastMeta {
+  record: RequestRecord;
+  text: string;
+}
+
+/** The same route facts (what `meta` holds), compared field by field: cheaper than JSON. */
+function sameMeta(a: RequestRecord, b: RequestRecord): boolean {
+  if (
+    a.listener !== b.listener ||
+    a.httpVersion !== b.httpVersion ||
+    a.role !== b.role ||
+    a.backendConnection !== b.backendConnection ||
+    a.route.length !== b.route.length
+  )
+    return false;
+  for (let i = 0; i < a.route.length; i++) {
+    const x = a.route[i]!;
+    const y = b.route[i]!;
+    if (x.kind !== y.kind || x.name !== y.name || x.detail !== y.detail) return false;
+    // A step with fields beyond these is left to JSON (a field added one day).
+    if (Object.keys(x).length > 3 || Object.keys(y).length > 3) return false;
+  }
+  return true;
+}
+
+function split(
+  r: RequestRecord,
+  last: LastMeta | null,
+): {
   meta: string;
   lists: Array<HeaderList | undefined>;
   own: string;
@@ -348,7 +380,7 @@ function split(r: RequestRecord): {
   } = r;
   const meta: Meta = [listener, httpVersion, role, route, backendConnection ?? null];
   return {
-    meta: JSON.stringify(meta),
+    meta: last && sameMeta(last.record, r) ? last.text : JSON.stringify(meta),
     lists: [requestHeaders, responseHeaders, backendRequestHeaders, backendResponseHeaders],
     own: JSON.stringify(own),
   };

@@ -143,6 +143,9 @@ function writePidfile(file: string, io: StartupOutput): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that goes away (`perlbal-desktop --access-log | head`) must not take the proxy
+  // down with it: what would have been printed is dropped.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedReader);
   if (argv[0] === 'cert') {
     // Loaded on demand: certificate work never slows down starting the proxy.
     const { certMain } = await import('./cert-cli.js');
@@ -172,4 +175,8 @@ export async function main(argv: string[]): Promise<void> {
     pipe?.close();
     process.exit(1);
   }
+}
+
+function ignoreClosedReader(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
 }

@@ -240,7 +240,7 @@ describe('the Shell keeps what views hold', () => {
     const { client, emit } = mount();
     await go('Requests');
     await screen.findByText('/one');
-    const box = screen.getByRole('searchbox', { name: 'Filter requests' }) as unknown as Input;
+    const box = screen.getByRole('searchbox', { name: 'Filter requests' });
     await fireEvent.input(box, { target: { value: 'path:/one' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Pin request 1' }));
     await go('Status');

@@ -68,13 +68,19 @@ interface Run {
 
 function runToEnd(args: string[], timeoutMs = 15_000, cwd?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
+    });
     children.push(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const t = setTimeout(() => reject(new Error(`timeout; stdout=${stdout} stderr=${stderr}`)), timeoutMs);
+    const t = setTimeout(
+      () => reject(new Error(`timeout; stdout=${stdout} stderr=${stderr}`)),
+      timeoutMs,
+    );
     child.on('exit', (code) => {
       clearTimeout(t);
       resolve({ code, stdout, stderr });
@@ -133,19 +139,28 @@ describe('perlbal-desktop CLI', () => {
   });
 
   it('names a missing docroot and a missing config file', async () => {
-    const file = tmpConf('CREATE SERVICE web\n  SET role = web_server\n  SET docroot = /nonexistent/docroot\n');
+    const file = tmpConf(
+      'CREATE SERVICE web\n  SET role = web_server\n  SET docroot = /nonexistent/docroot\n',
+    );
     const r = await runToEnd([`--config=${file}`]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('/nonexistent/docroot');
     const missing = await runToEnd(['-c', '/nonexistent/perlbal.conf']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('Error opening config file (/nonexistent/perlbal.conf): No such file or directory');
+    expect(missing.stderr).toContain(
+      'Error opening config file (/nonexistent/perlbal.conf): No such file or directory',
+    );
   });
 
   it('refuses to run with nothing to listen on', async () => {
-    const r = await runToEnd(['--config', tmpConf('CREATE SERVICE web\n  SET role = web_server\n')]);
+    const r = await runToEnd([
+      '--config',
+      tmpConf('CREATE SERVICE web\n  SET role = web_server\n'),
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('No services or management port configured.  Nothing to do.  Stopping.');
+    expect(r.stderr).toContain(
+      'No services or management port configured.  Nothing to do.  Stopping.',
+    );
   });
 
   it('reports a port in use with the file and the ENABLE line', async () => {
@@ -154,11 +169,15 @@ describe('perlbal-desktop CLI', () => {
     const file = tmpConf(conf);
     const r = await runToEnd(['--config', file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${file}: line 8, column 3: Can't start service 'b' on 127.0.0.1:${port}`);
+    expect(r.stderr).toContain(
+      `${file}: line 8, column 3: Can't start service 'b' on 127.0.0.1:${port}`,
+    );
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Error starting up.');
     // Held by another program, found only when binding: the same, at its line.
     const held = await heldPort();
-    const other = tmpConf(`CREATE SERVICE m\n SET role = management\n SET listen = 127.0.0.1:${held}\nENABLE m\n`);
+    const other = tmpConf(
+      `CREATE SERVICE m\n SET role = management\n SET listen = 127.0.0.1:${held}\nENABLE m\n`,
+    );
     const r2 = await runToEnd(['--config', other]);
     expect(r2.code).toBe(1);
     expect(r2.stderr).toContain(
@@ -173,7 +192,8 @@ describe('perlbal-desktop CLI', () => {
         'mime set foo application/x-foo\nshow service\nshow service mgmt\n',
     );
     const { out } = await startCli(['--config', file]);
-    for (let i = 0; i < 200 && !out().includes('beginning run\n'); i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 200 && !out().includes('beginning run\n'); i++)
+      await new Promise((r) => setTimeout(r, 25));
     const lines = out().split('\n');
     expect(lines.slice(0, 8)).toEqual([
       'foo set to application/x-foo.',
@@ -220,7 +240,10 @@ describe('perlbal-desktop CLI', () => {
       const limits = fs.readFileSync(`/proc/${child.pid}/limits`, 'utf8');
       expect(limits).toMatch(/^Max open files\s+1000\s+1000\s+files/m);
       // Beyond what may be set: Perlbal's message, and the config goes on.
-      const r = await runToEnd(['--config', tmpConf(`SERVER max_connections = 99999999\nshutdown\n`)]);
+      const r = await runToEnd([
+        '--config',
+        tmpConf(`SERVER max_connections = 99999999\nshutdown\n`),
+      ]);
       expect(r.code).toBe(0);
       const root = process.getuid?.() === 0;
       expect(r.stderr).toContain(
@@ -254,19 +277,44 @@ describe('perlbal-desktop CLI', () => {
     expect(await exited).toBe(0);
   });
 
+  it('keeps serving when the reader of its output goes away (| head)', async () => {
+    const docroot = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cli-doc-'));
+    fs.writeFileSync(path.join(docroot, 'hello.txt'), 'hello world\n');
+    const web = await freePort();
+    const file = tmpConf(
+      `CREATE SERVICE web\n  SET role = web_server\n  SET listen = 127.0.0.1:${web}\n  SET docroot = ${docroot}\nENABLE web\n`,
+    );
+    const { child } = await startCli(['--config', file, '--access-log']);
+    // The reading end of its stdout closes, as `head -1` does after its line.
+    child.stdout!.destroy();
+    for (let i = 0; i < 3; i++) {
+      const res = await rawOne(web, 'GET /hello.txt HTTP/1.0\r\n\r\n');
+      expect(res.status).toBe(200);
+    }
+    expect(child.exitCode).toBe(null);
+  });
+
   it('runs the bundled default config (ports moved to free ones)', async () => {
     const text = fs.readFileSync(path.resolve(HERE, '../../../resources/perlbal.conf'), 'utf8');
     const ports = new Map<string, number>();
     for (const p of ['8080', '8065', '7002']) ports.set(p, await freePort());
-    const moved = text.replace(/127\.0\.0\.1:(8080|8065|7002)\b/g, (_, p: string) => `127.0.0.1:${ports.get(p)}`);
+    const moved = text.replace(
+      /127\.0\.0\.1:(8080|8065|7002)\b/g,
+      (_, p: string) => `127.0.0.1:${ports.get(p)}`,
+    );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cli-default-'));
-    fs.cpSync(path.resolve(HERE, '../../../resources/docroot'), path.join(dir, 'docroot'), { recursive: true });
+    fs.cpSync(path.resolve(HERE, '../../../resources/docroot'), path.join(dir, 'docroot'), {
+      recursive: true,
+    });
     const file = path.join(dir, 'perlbal.conf');
     fs.writeFileSync(file, moved);
     const { out } = await startCli(['--config', file]);
     expect(out()).toContain('web_stat');
     const sel = ports.get('8080')!;
-    const res = await rawOne(sel, 'GET / HTTP/1.1\r\nHost: stat.lj.localhost\r\nConnection: close\r\n\r\n');
+    const res = await rawOne(
+      sel,
+      'GET / HTTP/1.1\r\nHost: stat.lj.localhost\r\nConnection: close\r\n\r\n',
+    );
     expect(res.status).toBe(200);
     expect(res.body.toString()).toContain('It works.');
   });
@@ -303,10 +351,14 @@ describe('perlbal-desktop CLI', () => {
 
   it('--daemon with a port in use says so, with the line, and exits non-zero', async () => {
     const held = await heldPort();
-    const file = tmpConf(`CREATE SERVICE m\n SET role = management\n SET listen = 127.0.0.1:${held}\nENABLE m\n`);
+    const file = tmpConf(
+      `CREATE SERVICE m\n SET role = management\n SET listen = 127.0.0.1:${held}\nENABLE m\n`,
+    );
     const r = await runToEnd(['-d', '-c', file]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${file}: line 4, column 1: Can't start service 'm' on 127.0.0.1:${held}`);
+    expect(r.stderr).toContain(
+      `${file}: line 4, column 1: Can't start service 'm' on 127.0.0.1:${held}`,
+    );
     expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('Error starting up.');
     expect(r.stdout).not.toContain('Running in the background');
   });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../../proxy-core/src/common/request-record.js';
 import { freePort } from '../../conformance/harness.js';
+import { until } from '../../helpers/open-files.js';
 import { header, rawOne, RawConnection } from '../../helpers/raw-http.js';
 import { startCore, type StartedCore } from '../../helpers/start-core.js';
 import { startBackend, type TestBackend } from '../../helpers/test-backend.js';
@@ -52,6 +53,23 @@ ENABLE proxy
 const ka = (uri: string, extra = ''): string => `GET ${uri} HTTP/1.0\r\nConnection: keep-alive\r\n${extra}\r\n`;
 
 describe('X-REPROXY-FILE', () => {
+  it('serves a settled file from memory, whole and by range, and sees a change at once', async () => {
+    const file = path.join(dir, 'settled.txt');
+    fs.writeFileSync(file, 'first version\n');
+    // Files unchanged for a second are kept in memory (validated by each request's stat).
+    await until(() => Date.now() - fs.statSync(file).ctimeMs > 1100, 3000);
+    const port = pb.port('proxy');
+    for (let i = 0; i < 2; i++) {
+      const r = await rawOne(port, ka(`/reproxy_file:${file}`));
+      expect([r.status, r.body.toString()]).toEqual([200, 'first version\n']);
+    }
+    const ranged = await rawOne(port, ka(`/reproxy_file:${file}`, 'Range: bytes=6-12\r\n'));
+    expect([ranged.status, ranged.body.toString()]).toEqual([206, 'version']);
+    fs.writeFileSync(file, 'other version\n');
+    const changed = await rawOne(port, ka(`/reproxy_file:${file}`));
+    expect([changed.status, changed.body.toString()]).toEqual([200, 'other version\n']);
+  });
+
   it('streams the file with the backend headers, keep-alive kept', async () => {
     const c = await RawConnection.open(pb.port('proxy'));
     for (let i = 0; i < 3; i++) {

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import type { ReproxyHop } from '../../../common/request-record.js';
 import { evaluateRange } from '../../files/range.js';
-import { sendFiles } from '../../files/send-file.js';
+import { sendBuffer, sendFiles } from '../../files/send-file.js';
+import { cacheable, cachedOrRead } from '../web-server/file-cache.js';
 import { parseHttpDate, time2str } from '../../http/http-date.js';
 import { HttpHeaders } from '../../http/http-headers.js';
 import { isNotModified } from '../web-server/not-modified.js';
@@ -35,8 +36,18 @@ export function startReproxyFile(pr: ProxyRequest, primary: HttpHeaders, file: s
   const req = client.reqHeaders!;
   if (notModified(req.header('If-Modified-Since'), primary, st)) return sendNotModified(pr, primary, path);
   const { hd, start, length, headOnly } = fileResponse(primary, req, st);
+  // A settled small file comes from the web_server's file cache (validated by the stat just
+  // made), as userpics and photos do again and again; others are opened and streamed.
   let fd = -1;
-  if (!headOnly) {
+  let body: Buffer | null = null;
+  if (!headOnly && st.isFile() && cacheable(st)) {
+    try {
+      body = cachedOrRead(path, st);
+    } catch (e) {
+      return fail(pr, path, 500, `X-REPROXY-FILE ${path} can't be read (${(e as NodeJS.ErrnoException).code})`);
+    }
+    if (body === null) return fail(pr, path, 500, `X-REPROXY-FILE ${path} changed while it was read`);
+  } else if (!headOnly) {
     client.state = 'wait_open';
     try {
       fd = fs.openSync(path, 'r');
@@ -53,6 +64,7 @@ export function startReproxyFile(pr: ProxyRequest, primary: HttpHeaders, file: s
     client.write(hd.toString());
     return pr.finishReproxy();
   }
+  if (body !== null) return sendBuffer(client, hd.toString(), path, length === body.length ? body : body.subarray(start, start + length));
   sendFiles(client, hd.toString(), [{ path, fd, start, length }], () => {
     // The file shrank or failed between stat and read: nothing was sent yet.
     pr.responded = false;

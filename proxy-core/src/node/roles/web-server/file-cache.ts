@@ -8,6 +8,7 @@
  * least recently used first out.
  */
 import type fs from 'node:fs';
+import { readWhole } from '../../files/send-file.js';
 
 const MAX_FILE = 2 * 1024 * 1024;
 const MAX_TOTAL = 64 * 1024 * 1024;
@@ -28,6 +29,18 @@ let total = 0;
 /** May this file's contents be kept (small enough, and not changed in the last second)? */
 export function cacheable(st: fs.Stats, now = Date.now()): boolean {
   return st.size <= MAX_FILE && now - st.ctimeMs >= SETTLED_MS && now - st.mtimeMs >= SETTLED_MS;
+}
+
+/**
+ * The contents of a cacheable file: from the cache, or read now and kept. Null when the file
+ * turned out shorter than `st` said (it changed under us); throws on open or read errors.
+ */
+export function cachedOrRead(path: string, st: fs.Stats): Buffer | null {
+  const hit = cachedBody(path, st);
+  if (hit !== null) return hit;
+  const body = readWhole(path, st.size);
+  if (body !== null) remember(path, st, body);
+  return body;
 }
 
 /** The cached contents of `path` if they still match `st`. */

@@ -16,8 +16,8 @@ import { isNotModified } from './not-modified.js';
 import { evaluateRange, type RangeResult } from '../../files/range.js';
 import { mimeFor } from './mime.js';
 import { decodeUri, perlbalBogusUrl, resolvesInside, unsafePath } from './safe-path.js';
-import { readWhole, sendBuffer, sendFiles } from '../../files/send-file.js';
-import { cacheable, cachedBody, remember } from './file-cache.js';
+import { sendBuffer, sendFiles } from '../../files/send-file.js';
+import { cacheable, cachedOrRead } from './file-cache.js';
 import { tryIndexFiles } from './dir-index.js';
 import { serveConcat } from './concat.js';
 
@@ -176,16 +176,13 @@ function sendBody(
   const head = client.resHeaders!.toString();
   client.state = 'wait_open';
   if (cacheable(st)) {
-    let body = cachedBody(file, st);
-    if (body === null) {
-      try {
-        body = readWhole(file, st.size);
-      } catch (e) {
-        return openFailed(client, file, e as NodeJS.ErrnoException);
-      }
-      if (body === null) return retry(null);
-      remember(file, st, body);
+    let body: Buffer | null;
+    try {
+      body = cachedOrRead(file, st);
+    } catch (e) {
+      return openFailed(client, file, e as NodeJS.ErrnoException);
     }
+    if (body === null) return retry(null);
     return sendBuffer(
       client,
       head,

@@ -120,8 +120,25 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string,
   throw new Error(`perlbal did not listen on ${port}:\n${log()}`);
 }
 
+/**
+ * Ports come from freePort(), so another test file may take one before the server binds it:
+ * start again on fresh ports when that happens (preset ports, held by the test, stay).
+ */
+const START_ATTEMPTS = 3;
+const portTaken = (e: unknown): boolean => /Address already in use|EADDRINUSE|address is in use/i.test(String(e));
+
 /** Start the real Perlbal on a config template. `waitFor` names TCP ports to wait for. */
 export async function startPerlbal(template: string, waitFor: string[] = ['mgmt'], opts: StartOptions = {}): Promise<Server> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPerlbalOnce(template, waitFor, opts);
+    } catch (e) {
+      if (attempt >= START_ATTEMPTS || !portTaken(e)) throw e;
+    }
+  }
+}
+
+async function startPerlbalOnce(template: string, waitFor: string[], opts: StartOptions): Promise<Server> {
   const { text, ports } = await instantiate(template, opts.ports);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-oracle-'));
   const conf = path.join(dir, 'perlbal.conf');
@@ -150,11 +167,19 @@ export async function startPerlbal(template: string, waitFor: string[] = ['mgmt'
 
 /** Start ours in-process on the same template (fresh ports). */
 export async function startOurs(template: string, opts: StartOptions = {}): Promise<Server> {
-  const { text, ports } = await instantiate(template, opts.ports);
-  const core = await ProxyCore.start(text);
-  const server = makeServer('ours', ports, async () => core.close(), () => '');
-  onTestFinished(() => server.stop());
-  return server;
+  for (let attempt = 1; ; attempt++) {
+    const { text, ports } = await instantiate(template, opts.ports);
+    let core: ProxyCore;
+    try {
+      core = await ProxyCore.start(text);
+    } catch (e) {
+      if (attempt >= START_ATTEMPTS || !portTaken(e)) throw e;
+      continue;
+    }
+    const server = makeServer('ours', ports, async () => core.close(), () => '');
+    onTestFinished(() => server.stop());
+    return server;
+  }
 }
 
 /** Both servers on one template; `opts` gives each its own preset ports (e.g. its own backend). */

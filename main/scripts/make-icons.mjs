@@ -2,7 +2,7 @@
 // Draws the app icon into resources/icons/ (NxN.png for 16..1024, icon.ico, icon.icns):
 // one pearl, the client side, fanning out to three backends, as in LogoMark.svelte. Shapes are
 // signed distance functions, for clean edges at every size. No image library: PNG is zlib +
-// CRC32, and ICO / ICNS only wrap the PNGs. Usage: node scripts/make-icons.mjs [outDir]
+// CRC32, and ICO / ICNS only wrap the PNGs. Usage: node main/scripts/make-icons.mjs [outDir]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -196,7 +196,7 @@ export function writeIcons(outDir) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const outDir = path.resolve(process.argv[2] ?? path.join(root, 'resources', 'icons'));
   const written = writeIcons(outDir);
   console.log(`wrote ${written.length} files to ${path.relative(process.cwd(), outDir) || '.'}`);

@@ -18,7 +18,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** proxy-core/bin (source) or proxy-core/dist/bin (built): the repository root is above. */
 const repoRoot = path.resolve(here, here.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..');
 export const DEFAULT_CONFIG = path.join(repoRoot, 'resources', 'perlbal.conf');
-/** The demo journal's userpics and photos (made by scripts/make-demo-images.mjs). */
+/** The demo journal's userpics and photos (made by proxy-core/scripts/make-demo-images.mjs). */
 const DEMO_ASSETS = path.join(repoRoot, 'resources', 'demo');
 /** The built renderer (`npm run build`), served by --ui. */
 const RENDERER_DIR = path.join(repoRoot, 'out', 'renderer');

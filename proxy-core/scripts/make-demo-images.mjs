@@ -9,7 +9,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
-const RESOURCES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'resources');
+const RESOURCES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources');
 const OUT = path.join(RESOURCES, 'demo');
 const PALIMG = path.join(RESOURCES, 'docroot', 'palimg');
 

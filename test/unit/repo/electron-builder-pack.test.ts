@@ -94,14 +94,7 @@ describe('electron-builder --dir', () => {
         devOnly,
       ).toBe(false);
     }
-    for (const source of [
-      '/main/',
-      '/renderer/',
-      '/proxy-core/',
-      '/test/',
-      '/scripts/',
-      '/resources/',
-    ]) {
+    for (const source of ['/main/', '/renderer/', '/proxy-core/', '/test/', '/resources/']) {
       expect(
         files.some((f) => f.startsWith(source)),
         source,

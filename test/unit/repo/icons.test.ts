@@ -1,5 +1,5 @@
 /**
- * resources/icons/ is what scripts/make-icons.mjs draws: valid PNGs at every size whose pixels
+ * resources/icons/ is what main/scripts/make-icons.mjs draws: valid PNGs at every size whose pixels
  * match a fresh render, and ICO / ICNS containers whose entries are those PNGs.
  */
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,7 @@ interface IconScript {
 const ICONS = path.join(REPO_ROOT, 'resources', 'icons');
 // A URL specifier: make-icons.mjs is plain JavaScript with no type declarations.
 const script = (await import(
-  new URL('../../../scripts/make-icons.mjs', import.meta.url).href
+  new URL('../../../main/scripts/make-icons.mjs', import.meta.url).href
 )) as IconScript;
 
 interface DecodedPng {
@@ -58,7 +58,7 @@ function decodePng(bytes: Buffer): DecodedPng {
 
 describe('app icons', () => {
   it.each([16, 32, 48, 64, 128, 256, 512, 1024])(
-    '%ipx PNG is current with scripts/make-icons.mjs',
+    '%ipx PNG is current with main/scripts/make-icons.mjs',
     { timeout: 20_000 },
     (size) => {
       expect(script.PNG_SIZES).toContain(size);
@@ -69,7 +69,7 @@ describe('app icons', () => {
       let worst = 0;
       for (let i = 0; i < fresh.length; i++)
         worst = Math.max(worst, Math.abs(fresh[i]! - png.rgba[i]!));
-      expect(worst, 'stale icons: run node scripts/make-icons.mjs').toBeLessThanOrEqual(1);
+      expect(worst, 'stale icons: run node main/scripts/make-icons.mjs').toBeLessThanOrEqual(1);
     },
   );
 

@@ -15,8 +15,8 @@ const FORMATTED_FILES = [
   'electron.vite.config.ts',
   'electron-builder.yml',
   '.prettierrc.json',
-  'scripts/start.mjs',
-  'scripts/make-icons.mjs',
+  'main/scripts/start.mjs',
+  'main/scripts/make-icons.mjs',
 ];
 const FORMATTABLE = /\.(ts|mjs|js|json|svelte|html|css|ya?ml)$/;
 

@@ -1,5 +1,5 @@
 /**
- * `npm start` (scripts/start.mjs). On this project's machines the Electron binary is missing and
+ * `npm start` (main/scripts/start.mjs). On this project's machines the Electron binary is missing and
  * github.com unreachable, so the first case runs the real thing and expects a fast, plain failure.
  * The second case launches a stand-in Electron to check the project dir and exit code go through.
  */
@@ -17,7 +17,7 @@ interface RunResult {
   readonly ms: number;
 }
 
-const START = path.join(REPO_ROOT, 'scripts', 'start.mjs');
+const START = path.join(REPO_ROOT, 'main', 'scripts', 'start.mjs');
 const tempDirs: string[] = [];
 
 afterEach(async () => {
@@ -47,7 +47,7 @@ async function tempDir(): Promise<string> {
 
 async function electronIsInstalled(): Promise<boolean> {
   // A URL specifier: start.mjs is plain JavaScript with no type declarations.
-  const startUrl = new URL('../../../scripts/start.mjs', import.meta.url).href;
+  const startUrl = new URL('../../../main/scripts/start.mjs', import.meta.url).href;
   const { findElectronBinary } = (await import(startUrl)) as {
     findElectronBinary(env?: NodeJS.ProcessEnv): { binary: string | null };
   };

@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, processStats } from './lib.mjs';
+import { liveApplyConfig as configText } from './live-apply-config.mjs';
 import { pinned, startOrigin, stopAll } from './servers.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,39 +28,6 @@ for (let i = 2; i < process.argv.length; i += 2) {
 const { ProxyCore, createInProcessApi } = await import(
   path.join(root, 'proxy-core/dist/src/index.js')
 );
-
-function configText(v, docroot) {
-  return [
-    'LOAD Vhosts',
-    'CREATE POOL web_pool',
-    ...v.nodes.map((n) => `  POOL web_pool ADD ${n}`),
-    'CREATE SERVICE web_proxy',
-    '  SET role = reverse_proxy',
-    '  SET pool = web_pool',
-    `  SET persist_backend = ${v.persist ? 'on' : 'off'}`,
-    `  SET max_backend_uses = ${v.maxUses}`,
-    `  SET backend_persist_cache = ${v.cache}`,
-    ...(v.header ? ['  HEADER web_proxy insert X-Applied: yes'] : []),
-    'ENABLE web_proxy',
-    ...(v.extraService
-      ? [
-          'CREATE SERVICE web_stat',
-          '  SET role = web_server',
-          `  SET docroot = ${docroot}`,
-          'ENABLE web_stat',
-        ]
-      : []),
-    'CREATE SERVICE ss',
-    '  SET role = selector',
-    `  SET listen = 127.0.0.1:${v.port}`,
-    '  SET persist_client = on',
-    '  SET plugins = vhosts',
-    '  VHOST *.lj.localhost = web_proxy',
-    ...(v.extraService ? ['  VHOST stat.lj.localhost = web_stat'] : []),
-    'ENABLE ss',
-    '',
-  ].join('\n');
-}
 
 function variantFor(i, nodes, port) {
   const [a, b] = nodes;

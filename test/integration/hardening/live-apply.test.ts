@@ -16,6 +16,7 @@ import { startBackend, type TestBackend } from '../../helpers/test-backend.js';
 import { until } from '../../helpers/open-files.js';
 
 interface Variant {
+  port: number;
   nodes: string[];
   persist: boolean;
   maxUses: number;
@@ -24,37 +25,10 @@ interface Variant {
   extraService: boolean;
 }
 
-function configText(v: Variant, docroot: string): string {
-  return [
-    'LOAD Vhosts',
-    'CREATE POOL web_pool',
-    ...v.nodes.map((n) => `  POOL web_pool ADD ${n}`),
-    'CREATE SERVICE web_proxy',
-    '  SET role = reverse_proxy',
-    '  SET pool = web_pool',
-    `  SET persist_backend = ${v.persist ? 'on' : 'off'}`,
-    `  SET max_backend_uses = ${v.maxUses}`,
-    `  SET backend_persist_cache = ${v.cache}`,
-    ...(v.header ? ['  HEADER web_proxy insert X-Applied: yes'] : []),
-    'ENABLE web_proxy',
-    ...(v.extraService
-      ? [
-          'CREATE SERVICE web_stat',
-          '  SET role = web_server',
-          `  SET docroot = ${docroot}`,
-          'ENABLE web_stat',
-        ]
-      : []),
-    'CREATE SERVICE ss',
-    '  SET role = selector',
-    '  SET listen = 127.0.0.1:0',
-    '  SET plugins = vhosts',
-    '  VHOST *.lj.localhost = web_proxy',
-    ...(v.extraService ? ['  VHOST stat.lj.localhost = web_stat'] : []),
-    'ENABLE ss',
-    '',
-  ].join('\n');
-}
+// A URL specifier: the config builder is plain JavaScript, shared with bench/live-apply.mjs.
+const { liveApplyConfig: configText } = (await import(
+  new URL('../../../bench/live-apply-config.mjs', import.meta.url).href
+)) as { liveApplyConfig(v: Variant, docroot: string): string };
 
 /** Keep-alive clients that send GETs one after another until stopped; every answer is kept. */
 function startTraffic(port: number, clients: number) {
@@ -104,6 +78,7 @@ describe('live changes under traffic', () => {
     const [a, b, c] = backends.map((x) => x.hostport) as [string, string, string];
 
     let variant: Variant = {
+      port: 0,
       nodes: [a, b],
       persist: true,
       maxUses: 10,
@@ -132,6 +107,7 @@ describe('live changes under traffic', () => {
           variant = { ...variant };
         } else {
           variant = {
+            port: 0,
             nodes: i % 3 === 0 ? [a] : i % 3 === 1 ? [b, c] : [a, b, c],
             persist: i % 5 !== 2,
             maxUses: [10, 0, 1, 3][i % 4]!,

@@ -106,7 +106,7 @@ describe.runIf(havePerlbal())('socks with live connections vs Perlbal 1.80', () 
       );
       const web = await rawOpen(
         s.port('web'),
-        'GET /a.txt HTTP/1.0\r\nConnection: keep-alive\r\nX-Forwarded-For: 10.1.2.3, 10.0.0.1\r\n\r\n',
+        'GET /a.txt HTTP/1.0\r\nConnection: keep-alive\r\nX-Forwarded-For: 127.1.2.3, 127.0.0.9\r\n\r\n',
       );
       await web.read();
       const m = await s.manage();
@@ -133,7 +133,7 @@ describe.runIf(havePerlbal())('socks with live connections vs Perlbal 1.80', () 
       'Perlbal::ClientProxy(R): open to 127.0.0.1:PEER: localport={{port:proxy}}; reqs=1; wait_res; http://q.test/wait; backend=127.0.0.1:{{port:backend}}',
     );
     expect(seen.ours).toContain(
-      'Perlbal::ClientHTTP(R): open to 127.0.0.1:PEER: localport={{port:web}}; observed_ip=10.1.2.3; reqs=1; persist_wait',
+      'Perlbal::ClientHTTP(R): open to 127.0.0.1:PEER: localport={{port:web}}; observed_ip=127.1.2.3; reqs=1; persist_wait',
     );
   });
 

@@ -48,8 +48,8 @@ describe('trusted_upstream_proxies on a reverse proxy', () => {
   it.each([
     ['127.0.0.0/8', TRUSTED],
     ['127.0.0.1/32', TRUSTED],
-    ['10.0.0.0/8, 127.0.0.0/24', TRUSTED],
-    ['10.0.0.0/8', UNTRUSTED],
+    ['127.64.0.0/10, 127.0.0.0/24', TRUSTED],
+    ['127.64.0.0/10', UNTRUSTED],
     ['127.0.0.2/31', UNTRUSTED],
   ])('%s', async (trusted, want) => {
     const { pb, be } = await proxy(trusted);
@@ -57,12 +57,12 @@ describe('trusted_upstream_proxies on a reverse proxy', () => {
   });
 
   it('takes effect on the running service', async () => {
-    const { pb, be } = await proxy('10.0.0.0/8');
+    const { pb, be } = await proxy('127.64.0.0/10');
     expect(await forwarded(pb, be)).toEqual(UNTRUSTED);
     const m = await pb.manage();
-    expect(await m.line('SET proxy.trusted_upstream_proxies = 10.0.0.0/8, 127.0.0.0/8')).toBe('OK');
+    expect(await m.line('SET proxy.trusted_upstream_proxies = 127.64.0.0/10, 127.0.0.0/8')).toBe('OK');
     expect(await forwarded(pb, be)).toEqual(TRUSTED);
-    expect(await m.line('SET proxy.trusted_upstream_proxies = 192.168.0.0/16')).toBe('OK');
+    expect(await m.line('SET proxy.trusted_upstream_proxies = 127.168.0.0/16')).toBe('OK');
     expect(await forwarded(pb, be)).toEqual(UNTRUSTED);
   });
 });

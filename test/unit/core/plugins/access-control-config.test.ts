@@ -27,7 +27,7 @@ const errors = (ds: ConfigDiagnostic[]) => own(ds).filter((d) => d.severity === 
 const BEFORE_ROLE = `LOAD AccessControl
 CREATE SERVICE w
   ACCESS QUEUE_LOW IP 127.0.0.1
-  ACCESS DENY NETMASK 10.0.0.0/255.0.0.0
+  ACCESS DENY NETMASK 127.0.0.0/255.0.0.0
   SET role = web_server
   SET plugins = AccessControl
 `;
@@ -37,7 +37,7 @@ CREATE SERVICE w
   SET role = web_server
   SET plugins = AccessControl
   ACCESS QUEUE_LOW IP 127.0.0.1
-  ACCESS DENY NETMASK 10.0.0.0/255.0.0.0
+  ACCESS DENY NETMASK 127.0.0.0/255.0.0.0
 `;
 
 describe('ACCESS QUEUE_LOW outside a reverse_proxy', () => {
@@ -51,7 +51,7 @@ describe('ACCESS QUEUE_LOW outside a reverse_proxy', () => {
       policy: 'allow',
       rules: [
         { action: 'queue_low', type: 'ip', value: '127.0.0.1' },
-        { action: 'deny', type: 'netmask', value: '10.0.0.0/8' },
+        { action: 'deny', type: 'netmask', value: '127.0.0.0/8' },
       ],
       useObservedIp: false,
     });
@@ -90,28 +90,28 @@ describe('ACCESS ... NETMASK and trusted_upstream_proxies values', () => {
 CREATE SERVICE w
   SET role = web_server
   SET plugins = AccessControl
-  ACCESS ALLOW NETMASK 10.1.2.3/255.255.0.0
-  ACCESS ALLOW NETMASK 10.2.0.0:255.255.0.0
-  ACCESS ALLOW NETMASK 10.3.0.0-10.3.0.255
+  ACCESS ALLOW NETMASK 127.1.2.3/255.255.0.0
+  ACCESS ALLOW NETMASK 127.2.0.0:255.255.0.0
+  ACCESS ALLOW NETMASK 127.3.0.0-127.3.0.255
   ACCESS ALLOW NETMASK 2001:DB8::1/32
-  ACCESS ALLOW NETMASK 10.4.0.0/08
+  ACCESS ALLOW NETMASK 127.4.0.0/08
   ACCESS DENY NETMASK any6
-  SET trusted_upstream_proxies = 10.0.0.0 - 10.0.0.3, fe80::/10, default
+  SET trusted_upstream_proxies = 127.0.0.0 - 127.0.0.3, fe80::/10, default
 `);
     expect(errors(r.diagnostics)).toEqual([]);
     const svc = r.model.services[0]!;
     expect(dumpconfigPerlbal(r.model).filter((l) => l.includes('ACCESS'))).toEqual([
-      '  ACCESS ALLOW NETMASK 10.1.0.0/16',
-      '  ACCESS ALLOW NETMASK 10.2.0.0/16',
-      '  ACCESS ALLOW NETMASK 10.3.0.0/24',
+      '  ACCESS ALLOW NETMASK 127.1.0.0/16',
+      '  ACCESS ALLOW NETMASK 127.2.0.0/16',
+      '  ACCESS ALLOW NETMASK 127.3.0.0/24',
       // The ACCESS line is lower-cased before it is read, as in Perlbal.
       '  ACCESS ALLOW NETMASK 2001:db8::/32',
-      '  ACCESS ALLOW NETMASK 10.0.0.0/08',
+      '  ACCESS ALLOW NETMASK 127.0.0.0/08',
       '  ACCESS DENY NETMASK ::/0',
       '  ACCESS POLICY ALLOW',
     ]);
     expect(svc.tunables['trusted_upstream_proxies']).toEqual([
-      '10.0.0.0/30',
+      '127.0.0.0/30',
       'fe80::/10',
       '0.0.0.0/0',
     ]);
@@ -120,9 +120,9 @@ CREATE SERVICE w
   it.each([
     ['127', 'could not parse 127'],
     ['10.0', 'could not parse 10.0'],
-    ['10.0.0.0/33', 'illegal number of bits: 33'],
-    ['10.0.0.0/255.0.255.0', 'illegal netmask: 255.0.255.0'],
-    ['10.0.0.1-10.0.0.2', 'could not find exact fit for 10.0.0.1-10.0.0.2'],
+    ['127.0.0.0/33', 'illegal number of bits: 33'],
+    ['127.0.0.0/255.0.255.0', 'illegal netmask: 255.0.255.0'],
+    ['127.0.0.1-127.0.0.2', 'could not find exact fit for 127.0.0.1-127.0.0.2'],
     // After `=` the case is kept, and Net::Netmask reads only lower-case IPv6.
     ['2001:DB8::/32', 'could not parse 2001:DB8::/32'],
   ])('refuse %j with Net::Netmask’s error', (value, error) => {

@@ -221,7 +221,7 @@ export class BackendManager implements BackendOwner {
     if (this.waitingCount === 0) return false;
     const pool = this.pool;
     // An empty pool may have been refilled through its nodefile since it was last read.
-    pool?.refreshNodefile();
+    if (pool?.nodes.length === 0) pool.refreshNodefile();
     let failure: BackendFailure | null = null;
     if (!pool) {
       failure = { status: 503, code: 'PB_ERR_BACKEND_CONNECT', message: 'the service has no pool to send requests to' };

@@ -50,7 +50,7 @@ export function startupConfigFile(
 const portsReleased = () => new Promise<void>((resolve) => setTimeout(resolve, 20));
 
 /** How long requests in flight may take to finish when the app quits or switches files. */
-export const DRAIN_TIMEOUT_MS = 5000;
+const DRAIN_TIMEOUT_MS = 5000;
 
 export interface CoreHostOptions {
   /** UI settings folder (the app's user-data folder), passed to the core API. */
@@ -65,7 +65,7 @@ export interface CoreHostOptions {
  * Perlbal's `shutdown graceful`: stop listening, let the connections finish what they are
  * doing; resolves once none is left ('stopped'), or closes the rest after `timeoutMs`.
  */
-export function drainCore(core: ProxyCore, timeoutMs: number): Promise<void> {
+function drainCore(core: ProxyCore, timeoutMs: number): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = (): void => {
       clearTimeout(timer);

@@ -11,7 +11,7 @@
 /** What the user is about to do that would drop the editor's text. */
 export type DiscardAction = 'close' | 'quit' | 'open' | 'reload';
 
-export const UNSAVED_ANSWER_TIMEOUT_MS = 1500;
+const UNSAVED_ANSWER_TIMEOUT_MS = 1500;
 
 export class UnsavedQuery {
   readonly #send: (id: number) => boolean;

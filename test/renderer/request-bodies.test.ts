@@ -6,7 +6,7 @@
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CapturedBody, RequestRecord } from '../../proxy-core/src/common/request-record.js';
-import { base64Of } from '../../renderer/src/inspector/body-view.js';
+import { toBase64 as base64Of } from '../../renderer/src/palette/source.js';
 import RequestBodies from '../../renderer/src/views/requests/RequestBodies.svelte';
 import { sampleRecord } from '../helpers/sample-records.js';
 

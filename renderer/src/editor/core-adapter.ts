@@ -71,7 +71,8 @@ export interface ConfigPlanLike {
   diagnostics: readonly ConfigDiagnostic[];
 }
 
-const problemOf = (d: ConfigDiagnostic): EditorProblem => ({
+/** A diagnostic as the editor lists it: clickable, at its line and column. */
+export const problemOf = (d: ConfigDiagnostic): EditorProblem => ({
   line: d.span.line,
   column: d.span.column,
   severity: d.severity,

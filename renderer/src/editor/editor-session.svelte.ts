@@ -5,11 +5,11 @@
  * or exception into a message. It holds no DOM, so the app can keep one across view switches.
  */
 import { checkConfig, permissiveEnv, type ApplyEnv } from './config-lib.js';
+import { problemOf } from './core-adapter.js';
 import type { FormatResult } from './format.js';
 import type {
   ApplyHandler,
   EditorMessage,
-  EditorProblem,
   OpenHandler,
   PendingApply,
   PlanHandler,
@@ -23,6 +23,11 @@ const NOTHING_CHANGED = 'Nothing was changed.';
 
 function reason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** An apply (or its plan) that threw: it changed nothing. */
+function notApplied(e: unknown): EditorMessage {
+  return { kind: 'error', title: 'Not applied', lines: [reason(e), NOTHING_CHANGED] };
 }
 
 function plural(n: number, word: string): string {
@@ -99,7 +104,7 @@ export class EditorSession {
         this.message = null;
         this.pending = { text, changes: p.changes, warnings: p.warnings };
       },
-      (e) => ({ kind: 'error', title: 'Not applied', lines: [reason(e), NOTHING_CHANGED] }),
+      notApplied,
     );
   }
 
@@ -118,12 +123,7 @@ export class EditorSession {
   /** Checks with the core's parser, as the proxy would on load, and summarises the result. */
   check(env: ApplyEnv = permissiveEnv): EditorMessage {
     const { diagnostics } = checkConfig(this.text, env);
-    const problems: EditorProblem[] = diagnostics.map((d) => ({
-      line: d.span.line,
-      column: d.span.column,
-      severity: d.severity,
-      text: d.message,
-    }));
+    const problems = diagnostics.map(problemOf);
     const errors = problems.filter((p) => p.severity === 'error').length;
     const warnings = problems.filter((p) => p.severity === 'warning').length;
     const title =
@@ -176,7 +176,7 @@ export class EditorSession {
           this.message = { kind: 'error', title: 'Not applied', lines: [error, NOTHING_CHANGED] };
         }
       },
-      (e) => ({ kind: 'error', title: 'Not applied', lines: [reason(e), NOTHING_CHANGED] }),
+      notApplied,
     );
   }
 

@@ -8,20 +8,6 @@
 
 export type BodyViewKind = 'text' | 'json' | 'html' | 'image' | 'hex';
 
-export function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(base64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
-export function base64Of(b: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < b.length; i += 8192)
-    bin += String.fromCharCode.apply(null, Array.from(b.subarray(i, i + 8192)));
-  return btoa(bin);
-}
-
 /** The bytes as UTF-8 text when they are valid UTF-8 and look like text; else null. */
 export function utf8Text(b: Uint8Array): string | null {
   if (!looksLikeText(b)) return null;

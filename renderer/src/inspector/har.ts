@@ -16,7 +16,8 @@ import type {
   RequestRecord,
   RequestTimings,
 } from '../../../proxy-core/src/common/request-record.js';
-import { base64Of, bytesOf, utf8Text } from './body-view.js';
+import { fromBase64, toBase64 } from '../palette/source.js';
+import { utf8Text } from './body-view.js';
 
 export interface HarNameValue {
   name: string;
@@ -140,7 +141,8 @@ const unpairs = (h: unknown): HeaderList =>
         .map((x) => [x.name, x.value])
     : [];
 
-function header(h: HeaderList, name: string): string | undefined {
+/** The first value of header `name` (any case) in `h`. */
+export function header(h: HeaderList, name: string): string | undefined {
   const n = name.toLowerCase();
   return h.find(([k]) => k.toLowerCase() === n)?.[1];
 }
@@ -198,7 +200,7 @@ function facts(b: CapturedBody): BodyFacts {
 
 /** A body as HAR text: UTF-8 text as is, other bytes as base64. */
 function harText(b: CapturedBody): { text: string; base64: boolean; length: number } {
-  const bytes = bytesOf(b.base64);
+  const bytes = fromBase64(b.base64);
   const text = utf8Text(bytes);
   return text !== null
     ? { text, base64: false, length: bytes.length }
@@ -244,8 +246,8 @@ function bodyFromHar(
   known: BodyFacts | undefined,
 ): CapturedBody | undefined {
   if (typeof text !== 'string') return undefined;
-  const b64 = base64 ? text : base64Of(new TextEncoder().encode(text));
-  const n = bytesOf(b64).length;
+  const b64 = base64 ? text : toBase64(new TextEncoder().encode(text));
+  const n = fromBase64(b64).length;
   return known
     ? { ...known, base64: b64 }
     : { base64: b64, size: n, captured: n, truncated: false };

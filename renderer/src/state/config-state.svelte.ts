@@ -25,8 +25,6 @@ export class ConfigState {
   readonly onOpen: OpenHandler | undefined;
   readonly onSaveAs: SaveAsHandler | undefined;
   readonly #save: SaveHandler;
-  /** Resolves once the running config is loaded (or failed to). */
-  readonly loaded: Promise<void>;
 
   constructor(client: CoreClient, files?: DesktopFiles) {
     this.onPlan = planWith((t) => client.planConfig(t));
@@ -34,7 +32,7 @@ export class ConfigState {
     this.#save = saveWith((t) => client.saveConfig(t));
     this.onOpen = files && (() => files.open());
     this.onSaveAs = files && ((text: string) => files.saveAs(text));
-    this.loaded = client.getConfig().then(
+    void client.getConfig().then(
       (d) => {
         this.doc = d;
         this.session.load(d.text, d.file ?? undefined);

@@ -32,7 +32,7 @@ export const MAX_ROWS = 100_000;
 /** While paused, at most this many arrivals wait to be shown. */
 const MAX_PENDING = 20_000;
 /** Where saved filters lived before the core kept them (the desktop app's origin is stable). */
-export const LEGACY_SAVED_KEY = 'perlbal-desktop.inspector.saved-filters';
+const LEGACY_SAVED_KEY = 'perlbal-desktop.inspector.saved-filters';
 
 function usesHeaders(e: FilterExpr): boolean {
   switch (e.kind) {
@@ -211,27 +211,29 @@ export class InspectorState {
   #matchOnCore(batch: RequestSummary[]): void {
     const ticket = this.#reload;
     const filter = this.filterText;
-    const ids = new Set(batch.map((s) => s.id));
+    const byId = new Map(batch.map((s) => [s.id, s]));
     this.#coreMatches = this.#coreMatches.then(async () => {
       try {
-        const list = await this.#client.listRequests({
-          filter,
-          limit: Math.min(MAX_ROWS, batch.length + 2000),
-          idsOnly: true,
-        });
+        const matched = await this.#matchingIds(filter, Math.min(MAX_ROWS, batch.length + 2000));
         if (ticket !== this.#reload || this.imported) return;
         const last = this.rows.at(-1)?.id ?? -Infinity;
-        const hits = (list.ids ?? list.summaries.map((s) => s.id)).filter(
-          (id) => ids.has(id) && id > last,
-        );
+        const hits = matched.filter((id) => byId.has(id) && id > last);
         if (hits.length === 0) return;
-        const byId = new Map(batch.map((s) => [s.id, s]));
         this.rows.push(...hits.map((id) => byId.get(id)!));
         this.version++;
       } catch (e) {
         this.message = (e as Error).message;
       }
     });
+  }
+
+  /**
+   * The ids of the newest `limit` captured requests `filter` matches, asked of the core. Ids
+   * only: the summaries are here already, and 100,000 of them are megabytes of JSON.
+   */
+  async #matchingIds(filter: string, limit: number): Promise<number[]> {
+    const list = await this.#client.listRequests({ filter, limit, idsOnly: true });
+    return list.ids ?? list.summaries.map((s) => s.id);
   }
 
   #learn(s: RequestSummary): void {
@@ -266,14 +268,9 @@ export class InspectorState {
     if (this.#headerFilter && !this.imported) {
       const ticket = ++this.#reload;
       try {
-        const list = await this.#client.listRequests({
-          filter: this.filterText,
-          limit: MAX_ROWS,
-          idsOnly: true,
-        });
+        const matched = await this.#matchingIds(this.filterText, MAX_ROWS);
         if (ticket !== this.#reload) return;
-        // Ids only: the summaries are here already, and 100,000 of them are megabytes of JSON.
-        const ids = new Set(list.ids ?? list.summaries.map((s) => s.id));
+        const ids = new Set(matched);
         this.rows = this.#all.filter((s) => ids.has(s.id));
       } catch (e) {
         this.message = (e as Error).message;

@@ -5,8 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  base64Of,
-  bytesOf,
   decodeText,
   hexDump,
   htmlTokens,
@@ -15,6 +13,10 @@ import {
   utf8Text,
   viewsFor,
 } from '../../../../renderer/src/inspector/body-view.js';
+import {
+  fromBase64 as bytesOf,
+  toBase64 as base64Of,
+} from '../../../../renderer/src/palette/source.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);

@@ -86,7 +86,10 @@ export class InspectorState {
   #hosts = new Set<string>();
   readonly #client: CoreClient;
   #off: (() => void) | null = null;
+  /** Bumped by each full load (and an import): an older load's answer is dropped. */
   #reload = 0;
+  /** Bumped by each filter (and an import): older header-filter answers are dropped. */
+  #filterGen = 0;
   #started = false;
 
   constructor(client: CoreClient) {
@@ -209,13 +212,13 @@ export class InspectorState {
    * chained so rows stay in arrival order, and a refilter meanwhile (a new ticket) wins.
    */
   #matchOnCore(batch: RequestSummary[]): void {
-    const ticket = this.#reload;
+    const ticket = this.#filterGen;
     const filter = this.filterText;
     const byId = new Map(batch.map((s) => [s.id, s]));
     this.#coreMatches = this.#coreMatches.then(async () => {
       try {
         const matched = await this.#matchingIds(filter, Math.min(MAX_ROWS, batch.length + 2000));
-        if (ticket !== this.#reload || this.imported) return;
+        if (ticket !== this.#filterGen || this.imported) return;
         const last = this.rows.at(-1)?.id ?? -Infinity;
         const hits = matched.filter((id) => byId.has(id) && id > last);
         if (hits.length === 0) return;
@@ -256,7 +259,8 @@ export class InspectorState {
     if (!compiled.ok) return;
     this.#test = compiled.test;
     this.#headerFilter = usesHeaders(p.expr);
-    this.#reload++;
+    // A new filter outdates header matches still on their way, not a load of the list.
+    this.#filterGen++;
     await this.#refilter();
   }
 
@@ -266,10 +270,10 @@ export class InspectorState {
    */
   async #refilter(): Promise<void> {
     if (this.#headerFilter && !this.imported) {
-      const ticket = ++this.#reload;
+      const ticket = ++this.#filterGen;
       try {
         const matched = await this.#matchingIds(this.filterText, MAX_ROWS);
-        if (ticket !== this.#reload) return;
+        if (ticket !== this.#filterGen) return;
         const ids = new Set(matched);
         this.rows = this.#all.filter((s) => ids.has(s.id));
       } catch (e) {
@@ -376,6 +380,7 @@ export class InspectorState {
 
   showImported(name: string, records: RequestRecord[]): void {
     this.#reload++;
+    this.#filterGen++;
     this.imported = name;
     this.#importedRecords = new Map(records.map((r) => [r.id, r]));
     this.#all = records.map(summarize);

@@ -39,6 +39,7 @@ it('keeps the first load when a filter is typed before it arrives', async () => 
     summaries: [summary(1, '/ok'), summary(2, '/missing', 404), summary(3, '/broken', 502)],
     captured: 3,
     evicted: 0,
+    bytes: 0,
     limits: { maxRecords: 100_000, maxBytes: 1, maxBodyBytes: 0 },
   });
   await started;
